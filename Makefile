@@ -1,0 +1,47 @@
+# The two commands: `make demo` and `make test`. Both set up .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP_LAB := $(VENV)/.installed-lab
+STAMP_DEV := $(VENV)/.installed-dev
+PORT ?= 8888
+
+.PHONY: demo test lint unit e2e notebooks bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_LAB): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	touch $@
+
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(STAMP_LAB)
+
+demo: $(STAMP_LAB)
+	NB_LABEL_STORE=$${NB_LABEL_STORE:-$(CURDIR)/notebooks/labels.db} \
+	$(BIN)/python -m jupyter lab --ip=127.0.0.1 --port=$(PORT) notebooks/quickstart.ipynb
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+unit: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q --ignore=tests/e2e
+
+notebooks: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
+
+e2e: $(STAMP_DEV)
+	$(BIN)/python -m pytest -q tests/e2e
+
+test: lint $(STAMP_DEV)
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env tests notebooks
+
+bench: $(STAMP_DEV)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts

@@ -1,0 +1,40 @@
+"""nb_label: label pandas DataFrames inside Jupyter.
+
+One item at a time, one key per answer, a note beside it, and every answer committed to a
+store before the screen calls it saved.
+"""
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Public name -> the module that defines it. Imported on first use (PEP 562), so
+# `import nb_label` stays quick and each part can be imported on its own.
+_PUBLIC = {
+    "ActiveLoop": "nb_label.learn.loop",
+    "Label": "nb_label.schema",
+    "Labeller": "nb_label.labeller",
+    "Schema": "nb_label.schema",
+    "open_store": "nb_label.store",
+    "simulate": "nb_label.learn.simulate",
+}
+_MODULES = {"datasets": "nb_label.datasets", "strategies": "nb_label.learn.strategies",
+            "quality": "nb_label.quality", "plots": "nb_label.plots"}  # fmt: skip
+
+__all__ = sorted([*_PUBLIC, *_MODULES])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(import_module(_PUBLIC[name]), name)
+    elif name in _MODULES:
+        value = import_module(_MODULES[name])
+    else:
+        raise AttributeError(f"module 'nb_label' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

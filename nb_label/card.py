@@ -1,0 +1,177 @@
+"""The item card's kernel side: answers in, acknowledgements and buffers out.
+
+The browser side is ``frontend/card.js``; the contract between them is ``docs/protocol.md``.
+Answers and acknowledgements travel as custom messages (never synced traits), so every
+answer is committed once, acknowledged by its client id, and never lost or doubled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from nb_label.schema import RESERVED_KEYS
+
+if TYPE_CHECKING:
+    from nb_label.labeller import Labeller
+
+_FRONTEND = Path(__file__).parent / "frontend"
+log = logging.getLogger(__name__)
+
+
+def _parse_time(text: Any) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class ItemCard(anywidget.AnyWidget):
+    """The widget that shows items one at a time and takes answers by key or click.
+
+    Create it through :attr:`nb_label.Labeller.card` (or display the labeller).
+    """
+
+    _esm = _FRONTEND / "card.js"
+    _css = _FRONTEND / "card.css"
+
+    labels = traitlets.List(help="The label set: value, display, key, code, colour, definition.").tag(
+        sync=True
+    )
+    keymap = traitlets.Dict(help="Reserved keys and what they do.").tag(sync=True)
+    progress = traitlets.Dict(help="Counts by state: labelled, total, skipped, flagged.").tag(
+        sync=True
+    )
+    message = traitlets.Unicode("", help="A status line from the kernel.").tag(sync=True)
+    options = traitlets.Dict(help="buffer_target and other card settings.").tag(sync=True)
+    store_key = traitlets.Unicode("", help="Names this store/dataset/annotator in localStorage.").tag(
+        sync=True
+    )
+
+    def __init__(self, labeller: Labeller, **kwargs: Any) -> None:
+        key = f"{labeller.store.url}|{labeller.dataset}|{labeller.annotator}"
+        super().__init__(
+            labels=labeller.schema.for_card(),
+            keymap=dict(RESERVED_KEYS),
+            progress=labeller.progress,
+            options={"buffer_target": labeller._buffer_target},
+            message=labeller.message,
+            store_key=hashlib.blake2b(key.encode(), digest_size=8).hexdigest(),
+            **kwargs,
+        )
+        self.add_class("nbl-widget")
+        self._labeller = labeller
+        self._generation = 0
+        self._held: dict[int, None] = {}  # positions the card holds, in the current generation
+        self.on_msg(self._on_message)
+
+    # -- kernel -> card -------------------------------------------------------------------------
+    def push_buffer(self, *, mode: str = "append") -> None:
+        """Send items to the card: ``append`` tops up, ``replace`` reorders, ``jump`` shows now."""
+        lab = self._labeller
+        target = lab._buffer_target
+        if mode == "append":
+            positions = lab.upcoming(max(target - len(self._held), 0), exclude=list(self._held))
+            if not positions:
+                return
+            self._held.update(dict.fromkeys(positions))
+        else:
+            self._generation += 1
+            positions = lab.upcoming(target)
+            self._held = dict.fromkeys(positions)
+        self.send(
+            {
+                "type": "buffer",
+                "generation": self._generation,
+                "mode": mode,
+                "items": [lab.card_item(p) for p in positions],
+            }
+        )
+
+    def refresh_labels(self) -> None:
+        """Send the current label set (after a label-set change)."""
+        self.labels = self._labeller.schema.for_card()
+
+    # -- card -> kernel -------------------------------------------------------------------------
+    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "hello":
+            self.push_buffer(mode="jump")
+        elif kind == "answer":
+            self._on_answer(content)
+        elif kind == "retract":
+            self._on_retract(content)
+        else:
+            log.warning("nb_label card: ignored a message of unknown type %r", kind)
+
+    def handle(self, content: dict[str, Any]) -> None:
+        """Process one message as if the card sent it (for tests and scripted use)."""
+        self._on_message(self, content, [])
+
+    def _on_answer(self, msg: dict[str, Any]) -> None:
+        lab = self._labeller
+        client_id = str(msg.get("id", ""))
+        try:
+            if not client_id:
+                raise ValueError("the answer has no client id")
+            position = lab.position_of_key_text(msg["key"])
+            kind = msg.get("kind")
+            value = msg.get("value")
+            if kind == "label":
+                value = lab.schema.find(value).value
+            elif kind == "none_fits":
+                if not isinstance(value, dict) or not str(value.get("reason") or "").strip():
+                    raise ValueError("say why none of the labels fits")
+            event_id = lab.record_answer(
+                position,
+                kind,
+                value,
+                note=msg.get("note") or None,
+                seconds=msg.get("seconds"),
+                client_event_id=client_id,
+                client_time=_parse_time(msg.get("client_time")),
+                suggestion=msg.get("suggestion") or None,
+                source="human",
+            )
+        except Exception as err:  # every failure goes back to the card, never lost silently
+            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
+            self.progress = lab.progress
+            return
+        self.send({"type": "ack", "id": client_id, "event_id": event_id})
+        self._held.pop(position, None)
+        try:
+            lab.set_current_from_card(msg.get("showing"))
+        except KeyError:
+            pass
+        self.progress = lab.progress
+        self.push_buffer(mode="append")
+        lab.notify_answered()
+
+    def _on_retract(self, msg: dict[str, Any]) -> None:
+        lab = self._labeller
+        client_id = str(msg.get("id", ""))
+        try:
+            again = lab.store.event_for_client_id(client_id) if client_id else None
+            if again is not None:  # a resent retraction: acknowledge it once more
+                self.send({"type": "ack", "id": client_id, "event_id": int(again["id"])})
+                return
+            stored = lab.store.event_for_client_id(str(msg.get("retracts")))
+            if stored is None:
+                raise ValueError("that answer was never saved, so there is nothing to undo")
+            event_id = lab.retract(int(stored["id"]), client_event_id=client_id or None)
+            position = lab.position_of_key_text(msg["key"])
+            lab.set_current_from_card(msg["key"])
+            self._held.pop(position, None)
+        except Exception as err:
+            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
+            return
+        self.send({"type": "ack", "id": client_id, "event_id": event_id})
+        self.progress = lab.progress

@@ -1,0 +1,668 @@
+"""The Labeller: the object a user creates and displays; it wires the parts together.
+
+Source (the DataFrame), schema (the label set), store (the events), queue (what comes next),
+view (how an item looks) and the item card (the front end) each do one job; the labeller
+turns a human action into an event, commits it, and moves on.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+import uuid
+from collections.abc import Hashable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nb_label._keys import decode_key, encode_key
+from nb_label._protocols import View
+from nb_label._state import ANSWER_KINDS, FINISHED_STATES, Answer, ItemRecord
+from nb_label.labelset import LabelSetLog
+from nb_label.queue import ItemQueue
+from nb_label.schema import Schema, as_schema
+from nb_label.source import DataSource, fingerprint_changes
+from nb_label.store import Store, open_store
+from nb_label.views import CallableView, default_view
+
+_REVIEW_QUEUES = ("unsure", "skipped", "mine", "none_fits")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _check_annotator(annotator: str | None) -> str:
+    name = getpass.getuser() if annotator is None else annotator
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("annotator= must be a non-empty name, e.g. annotator='ana'")
+    return " ".join(name.split())
+
+
+class Labeller:
+    """Label the rows of a DataFrame, one item at a time, into a durable store.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The data. Items are addressed by their index label; the frame is never copied or
+        changed.
+    show : str or list of str
+        The column(s) shown for each item.
+    labels : list or Schema
+        The label set: names (strings, ints or bools; their type is kept) or a
+        :class:`~nb_label.Schema` with definitions and keys.
+    store : str, Path, URL or Store, default "nb_label.db"
+        Where events are saved: a SQLite file (the default, in the working folder), a
+        SQLAlchemy URL such as ``"postgresql://host/db"``, or an open store.
+    annotator : str, optional
+        Who is labelling; defaults to the login name.
+    dataset : str, optional
+        The dataset's name in the store; by default derived from the shown columns and the
+        data's fingerprint.
+    where : boolean mask or str, optional
+        Restrict labelling to a subset: a boolean Series aligned to ``df.index`` or a
+        :meth:`pandas.DataFrame.query` string.
+    view : View or callable, optional
+        How an item is shown; by default text for one column and a table for several.
+    buffer : int, default 20
+        How many items the card holds ahead of the person.
+
+    Examples
+    --------
+    >>> lab = nbl.Labeller(df, show="text", labels=["ham", "spam"], store="labels.db")
+    >>> lab.label("spam", note="asks me to call a premium number")
+    >>> lab.annotations
+    """
+
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        *,
+        show: str | Sequence[str],
+        labels: Any,
+        store: str | Path | Store = "nb_label.db",
+        annotator: str | None = None,
+        dataset: str | None = None,
+        where: Any = None,
+        view: View | Any = None,
+        buffer: int = 20,
+    ) -> None:
+        self._source = DataSource(df, show=show, where=where)
+        schema = as_schema(labels)
+        self.annotator = _check_annotator(annotator)
+        if buffer < 1:
+            raise ValueError("buffer= must be at least 1")
+        self._buffer_target = int(buffer)
+        if view is None:
+            self._view = default_view(self._source.columns)
+        elif hasattr(view, "render"):
+            self._view = view
+        elif callable(view):
+            self._view = CallableView(view)
+        else:
+            raise ValueError("view= must have a render(row) method or be a function of a row")
+        self._owns_store = not isinstance(store, Store)
+        self._store = open_store(store)
+        self.dataset = dataset or self._source.default_dataset_name()
+        self.session_id = uuid.uuid4().hex
+        self._check_dataset()
+        self._labelset = LabelSetLog(self._store, self.dataset, annotator=self.annotator)
+        self._labelset.reconcile(schema)
+        self._queue = ItemQueue(self._source.positions, n_rows=self._source.n_rows)
+        self._records: dict[int, ItemRecord] = {}
+        self._counts = {"labelled": 0, "flagged": 0, "none_fits": 0, "skipped": 0}
+        self._history: list[int] = []  # positions of this session's actions, for undo
+        self._shown: list[int] = []  # positions shown in this session, for back()
+        self._suggestions: dict[int, tuple[Any, float]] = {}
+        self._review: list[int] | None = None
+        self._card = None
+        self._answer_hooks: list[Any] = []
+        self._message = ""
+        self._load_state()
+        self._current = self._queue.peek()
+        self._shown_at = time.monotonic()
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _check_dataset(self) -> None:
+        fingerprint = self._source.fingerprint()
+        stored = self._store.ensure_dataset(self.dataset, fingerprint)
+        changes = fingerprint_changes(stored, fingerprint)
+        if changes:
+            raise ValueError(
+                f"the data differs from dataset {self.dataset!r} in the store: "
+                + "; ".join(changes)
+                + ". Labels are kept by item key; to label this data as a new dataset pass "
+                "dataset='<new name>'"
+            )
+        if fingerprint["n_rows"] > stored["n_rows"]:
+            self._store.update_dataset(self.dataset, fingerprint)  # rows appended at the end
+
+    def _load_state(self) -> None:
+        events = self._store.events(self.dataset, annotator=self.annotator)
+        if events.empty:
+            return
+        retracted = set(events["retracts"].dropna().astype(np.int64).tolist())
+        answers = events[events["kind"].isin(ANSWER_KINDS) & ~events["id"].isin(retracted)]
+        index = self._source.df.index
+        for key_text, kind, value, note, event_id, cid in zip(
+            answers["item_key"],
+            answers["kind"],
+            answers["value"],
+            answers["note"],
+            answers["id"],
+            answers["client_event_id"],
+            strict=True,
+        ):
+            try:
+                position = index.get_loc(decode_key(key_text))
+            except KeyError:
+                continue  # an item no longer in this DataFrame: its events stay in the store
+            record = self._records.setdefault(int(position), ItemRecord())
+            note = None if note is None or (isinstance(note, float) and np.isnan(note)) else note
+            record.answers.append(Answer(int(event_id), kind, value, note, cid))
+        for position, record in self._records.items():
+            self._apply_state(position, record.state, previous="unlabelled")
+
+    # -- properties ---------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The event store."""
+        return self._store
+
+    @property
+    def schema(self) -> Schema:
+        """The current label set."""
+        return self._labelset.schema
+
+    @property
+    def labelset_version(self) -> int:
+        """How many label-set events this dataset has (the version answers are given under)."""
+        return self._labelset.version
+
+    @property
+    def current(self) -> Hashable | None:
+        """The item key the Python side considers current (None when all are answered)."""
+        return None if self._current is None else self._source.key_at(self._current)
+
+    @property
+    def progress(self) -> dict[str, int]:
+        """Counts of items by state, for the items this labeller covers."""
+        return {"total": len(self._source), **self._counts}
+
+    @property
+    def done(self) -> bool:
+        """True when every item has an answer (skipped ones included)."""
+        return self._current is None
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __repr__(self) -> str:
+        p = self.progress
+        return (
+            f"<Labeller {self.dataset!r} for {self.annotator!r}: {p['labelled']} / {p['total']} "
+            f"labelled, store {self._store.url}>"
+        )
+
+    # -- items --------------------------------------------------------------------------------
+    def item(self, item_key: Hashable | None = None) -> dict[str, Any]:
+        """The shown columns of an item (the current one by default)."""
+        position = self._current if item_key is None else self._source.position_of(item_key)
+        if position is None:
+            raise LookupError("every item has an answer; see lab.annotations or lab.review()")
+        return self._source.row(position)
+
+    def _position(self, item_key: Hashable | None) -> int:
+        if item_key is None:
+            if self._current is None:
+                raise LookupError(
+                    "every item has an answer: nothing is current. Use lab.review('skipped'), "
+                    "lab.review('unsure') or lab.goto(key) to revisit items"
+                )
+            return self._current
+        position = self._source.position_of(item_key)
+        if not self._queue.is_member(position):
+            raise KeyError(f"item {item_key!r} is outside this labeller's where= subset")
+        return position
+
+    # -- actions (each one is what the card's key press does) ----------------------------------
+    def label(
+        self, value: Any, *, note: str | None = None, item_key: Hashable | None = None
+    ) -> int:
+        """Give the current item (or ``item_key``) a label, with an optional note.
+
+        The event is committed before this returns; then the next item becomes current.
+
+        Returns
+        -------
+        int
+            The stored event's id.
+        """
+        label = self.schema.find(value)
+        return self._act("label", label.value, note=note, item_key=item_key)
+
+    def skip(self, *, note: str | None = None, item_key: Hashable | None = None) -> int:
+        """Skip the current item: it comes back after every unlabelled item."""
+        return self._act("skip", None, note=note, item_key=item_key)
+
+    def flag(self, *, note: str | None = None, item_key: Hashable | None = None) -> int:
+        """Mark the current item unsure; it keeps its label, if any, and waits for review."""
+        return self._act("flag", None, note=note, item_key=item_key)
+
+    def none_fits(
+        self, reason: str, *, proposed: str | None = None, item_key: Hashable | None = None
+    ) -> int:
+        """Say that no label fits the current item, with a reason and a proposed label.
+
+        The item is kept aside (not forced into a wrong category) until the label set changes.
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("none_fits needs a reason: say what the item is and why no label fits")
+        value = {"proposed": proposed, "reason": reason}
+        return self._act("none_fits", value, note=reason, item_key=item_key)
+
+    def _act(self, kind: str, value: Any, *, note: str | None, item_key: Hashable | None) -> int:
+        position = self._position(item_key)
+        seconds = time.monotonic() - self._shown_at if position == self._current else None
+        event_id = self.record_answer(
+            position, kind, value, note=note, seconds=seconds, source="human"
+        )
+        self._advance_after(position)
+        self._push_jump()
+        self.notify_answered()
+        return event_id
+
+    def record_answer(
+        self,
+        position: int,
+        kind: str,
+        value: Any,
+        *,
+        note: str | None = None,
+        seconds: float | None = None,
+        client_event_id: str | None = None,
+        client_time: datetime | None = None,
+        suggestion: dict | None = None,
+        source: str = "human",
+    ) -> int:
+        """Commit one answer event for the item at ``position`` and update the state.
+
+        This is the single path for answers from code and from the card. A resent
+        ``client_event_id`` is stored once and returns the first event's id.
+        """
+        if kind not in ANSWER_KINDS:
+            raise ValueError(f"unknown answer kind {kind!r}; expected one of {ANSWER_KINDS}")
+        if note is not None and not isinstance(note, str):
+            raise ValueError("note= must be text")
+        shown = self._suggestions.get(position) if suggestion is None else None
+        if shown is not None:
+            suggestion = {"value": shown[0], "p": shown[1]}
+        event = {
+            "client_event_id": client_event_id or uuid.uuid4().hex,
+            "dataset": self.dataset,
+            "item_key": encode_key(self._source.key_at(position)),
+            "annotator": self.annotator,
+            "kind": kind,
+            "value": value,
+            "note": note or None,
+            "seconds": None if seconds is None else float(seconds),
+            "client_time": client_time or _now(),
+            "session_id": self.session_id,
+            "source": source,
+            "suggestion": None if suggestion is None else suggestion.get("value"),
+            "suggestion_p": None if suggestion is None else suggestion.get("p"),
+            "labelset_version": self._labelset.version,
+        }
+        record = self._records.get(position)
+        if record is not None and event["client_event_id"] in {
+            a.client_event_id for a in record.answers
+        }:
+            return next(
+                a.event_id for a in record.answers if a.client_event_id == event["client_event_id"]
+            )
+        event_id = self._store.append(event)
+        previous = record.state if record else "unlabelled"
+        record = self._records.setdefault(position, ItemRecord())
+        record.answers.append(Answer(event_id, kind, value, event["note"], event["client_event_id"]))
+        self._apply_state(position, record.state, previous=previous)
+        self._history.append(position)
+        return event_id
+
+    def _apply_state(self, position: int, state: str, *, previous: str) -> None:
+        if previous in self._counts:
+            self._counts[previous] -= 1
+        if state in self._counts:
+            self._counts[state] += 1
+        if state in FINISHED_STATES:
+            self._queue.finish(position)
+        elif state == "skipped":
+            self._queue.skip(position)
+        else:
+            self._queue.reopen(position)
+
+    def retract(self, event_id: int, *, client_event_id: str | None = None) -> int:
+        """Append a retraction of one of this annotator's events (what undo does)."""
+        for position, record in self._records.items():
+            if any(a.event_id == event_id for a in record.answers):
+                break
+        else:
+            raise ValueError(f"event {event_id} is not an active answer of {self.annotator!r}")
+        previous = record.state
+        retract_id = self._store.append(
+            {
+                "client_event_id": client_event_id or uuid.uuid4().hex,
+                "dataset": self.dataset,
+                "item_key": encode_key(self._source.key_at(position)),
+                "annotator": self.annotator,
+                "kind": "retract",
+                "value": None,
+                "client_time": _now(),
+                "session_id": self.session_id,
+                "source": "human",
+                "retracts": int(event_id),
+                "labelset_version": self._labelset.version,
+            }
+        )
+        record.retract(event_id)
+        self._apply_state(position, record.state, previous=previous)
+        return retract_id
+
+    def undo(self) -> Hashable:
+        """Retract this session's last answer and make its item current again.
+
+        Returns
+        -------
+        hashable
+            The key of the item whose answer was undone.
+        """
+        while self._history:
+            position = self._history.pop()
+            record = self._records.get(position)
+            if record and record.answers:
+                self.retract(record.answers[-1].event_id)
+                self._show(position)
+                self._push_jump()
+                return self._source.key_at(position)
+        raise LookupError("nothing to undo in this session")
+
+    def back(self) -> Hashable:
+        """Show the previous item again (its answer stays until you give a new one)."""
+        if self._current is not None and self._shown and self._shown[-1] == self._current:
+            self._shown.pop()
+        if not self._shown:
+            raise LookupError("there is no earlier item in this session")
+        position = self._shown.pop()
+        self._show(position, remember=False)
+        self._push_jump()
+        return self._source.key_at(position)
+
+    def goto(self, item_key: Hashable) -> None:
+        """Make ``item_key`` the current item (to relabel or inspect it)."""
+        self._show(self._position(item_key))
+        self._push_jump()
+
+    def review(self, queue: str | None = "unsure") -> int:
+        """Walk a review queue: ``"unsure"``, ``"skipped"``, ``"mine"`` or ``"none_fits"``.
+
+        ``review(None)`` returns to the main queue. Returns how many items are in the queue.
+        """
+        if queue is None:
+            self._review = None
+            self._show(self._queue.peek(), remember=False)
+            self._push_jump()
+            return 0
+        if queue not in _REVIEW_QUEUES:
+            raise ValueError(f"review() takes one of {_REVIEW_QUEUES} or None, not {queue!r}")
+        wanted = {
+            "unsure": ("flagged",),
+            "skipped": ("skipped",),
+            "mine": ("labelled", "flagged"),
+            "none_fits": ("none_fits",),
+        }[queue]
+        self._review = [p for p, r in self._records.items() if r.state in wanted]
+        self._show(self._review.pop(0) if self._review else self._queue.peek())
+        self._push_jump()
+        return len(self._review) + (1 if self._current is not None else 0)
+
+    def _show(self, position: int | None, *, remember: bool = True) -> None:
+        if remember and self._current is not None and self._current != position:
+            self._shown.append(self._current)
+        self._current = position
+        self._shown_at = time.monotonic()
+
+    def advance(self, position: int) -> None:
+        """Move on after an answer recorded with :meth:`record_answer` for ``position``."""
+        self._advance_after(position)
+        self._push_jump()
+
+    def _advance_after(self, position: int) -> None:
+        if position != self._current:
+            return
+        if self._review:
+            self._show(self._review.pop(0))
+        else:
+            if self._review is not None:
+                self._review = None
+            self._show(self._queue.peek())
+
+    # -- results ------------------------------------------------------------------------------
+    @property
+    def annotations(self) -> pd.DataFrame:
+        """This annotator's results, aligned to the DataFrame's index.
+
+        Columns: ``label``, ``note``, ``state``, ``flagged``, ``annotator``, ``labelled_at``,
+        ``seconds``, ``labelset_version``. Unlabelled items hold missing values.
+        """
+        from nb_label.results import annotations_frame
+
+        events = self._store.events(self.dataset, annotator=self.annotator)
+        return annotations_frame(events, self._source.df.index)
+
+    def item_history(self, item_key: Hashable) -> pd.DataFrame:
+        """Every event about one item, by every annotator, oldest first."""
+        self._source.position_of(item_key)
+        events = self._store.events(self.dataset)
+        return events[events["item_key"] == encode_key(item_key)].reset_index(drop=True)
+
+    def import_labels(
+        self,
+        labels: pd.Series | pd.DataFrame,
+        *,
+        annotator: str,
+        source: str = "import",
+    ) -> int:
+        """Store existing labels as events, e.g. from an earlier tool or a crowd.
+
+        Parameters
+        ----------
+        labels : Series or DataFrame
+            Indexed by item key: a Series of labels, or a DataFrame with a ``label`` column
+            (and optionally ``note``). Missing labels are left out.
+        annotator : str
+            Whose labels these are.
+        source : str, default "import"
+            Recorded with each event.
+
+        Returns
+        -------
+        int
+            How many events were stored.
+        """
+        from nb_label.results import import_events
+
+        events = import_events(
+            labels,
+            annotator=_check_annotator(annotator),
+            source=source,
+            dataset=self.dataset,
+            index=self._source.df.index,
+            schema=self.schema,
+            session_id=self.session_id,
+            labelset_version=self._labelset.version,
+        )
+        self._store.append_many(events)
+        if _check_annotator(annotator) == self.annotator:
+            self._records.clear()
+            self._counts = dict.fromkeys(self._counts, 0)
+            self._queue = ItemQueue(self._source.positions, n_rows=self._source.n_rows)
+            self._load_state()
+            self._show(self._queue.peek(), remember=False)
+        return len(events)
+
+    def export(self, path: str | Path) -> Path:
+        """Write ``annotations`` (notes included) to CSV, Parquet or JSON Lines, by suffix."""
+        from nb_label.results import write_frame
+
+        frame = self.annotations
+        return write_frame(frame, Path(path))
+
+    def training_data(self, features: str | Sequence[str] | None = None) -> tuple[Any, pd.Series]:
+        """Features and labels of the labelled items, for scikit-learn.
+
+        Parameters
+        ----------
+        features : str or list of str, optional
+            Column(s) of the DataFrame to use; by default the shown columns.
+        """
+        columns = features or self._source.columns
+        frame = self.annotations
+        labelled = frame.index[frame["state"].isin(["labelled", "flagged"]) & frame["label"].notna()]
+        X = self._source.df.loc[labelled, columns]
+        return X, frame.loc[labelled, "label"]
+
+    # -- model loop hooks (public: the model loop uses only these) ----------------------------
+    @property
+    def data(self) -> pd.DataFrame:
+        """The user's DataFrame (the same object, never a copy)."""
+        return self._source.df
+
+    @property
+    def message(self) -> str:
+        """A status line shown on the card (a model's summary, "retraining…", an error)."""
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._message = str(text)
+        if self._card is not None:
+            self._card.message = self._message
+
+    def on_answer(self, callback: Any) -> None:
+        """Call ``callback()`` after every committed answer (from code or from the card)."""
+        self._answer_hooks.append(callback)
+
+    def notify_answered(self) -> None:
+        """Run the ``on_answer`` callbacks; an error in one is shown, never raised."""
+        for callback in list(self._answer_hooks):
+            try:
+                callback()
+            except Exception as err:  # a model's error must never stop labelling
+                self.message = f"error after an answer: {type(err).__name__}: {err}"
+
+    def unlabelled_keys(self) -> pd.Index:
+        """Keys of items with no answer that takes them out of the queue."""
+        positions = self._source.positions
+        return self._source.df.index[positions[self._queue.open_mask(positions)]]
+
+    def prioritize(self, item_keys: Sequence[Hashable]) -> None:
+        """Show these items next, in this order (the item on screen stays)."""
+        positions = [self._source.position_of(k) for k in item_keys]
+        self._queue.reorder(positions)
+        if self._card is not None:
+            self._card.push_buffer(mode="replace")
+        elif self._review is None:
+            self._current = self._queue.peek()
+
+    def suggest(self, suggestions: pd.DataFrame | None) -> None:
+        """Set the suggestion shown per item: a frame with ``label`` and ``p`` columns."""
+        self._suggestions = {}
+        if suggestions is not None:
+            index = self._source.df.index
+            for key, value, p in zip(
+                suggestions.index, suggestions["label"], suggestions["p"], strict=True
+            ):
+                self._suggestions[int(index.get_loc(key))] = (value, float(p))
+
+    def suggestion(self, item_key: Hashable | None = None) -> dict[str, Any] | None:
+        """The suggestion for an item (current by default), or None."""
+        found = self._suggestions.get(self._position(item_key))
+        return None if found is None else {"label": found[0], "p": found[1]}
+
+    # -- the card -----------------------------------------------------------------------------
+    def card_item(self, position: int) -> dict[str, Any]:
+        """One item as the card's buffer holds it (see docs/protocol.md)."""
+        record = self._records.get(position)
+        saved = None
+        if record and record.answers:
+            last = record.answers[-1]
+            saved = {"kind": last.kind, "value": last.value, "note": record.note}
+        found = self._suggestions.get(position)
+        suggestion = None
+        if found is not None:
+            suggestion = {"value": found[0], "display": str(found[0]), "p": round(found[1], 4)}
+        return {
+            "key": encode_key(self._source.key_at(position)),
+            "blocks": self._view.render(self._source.row(position)),
+            "suggestion": suggestion,
+            "saved": saved,
+            "audit": False,
+        }
+
+    def upcoming(self, n: int, *, exclude: Sequence[int] = ()) -> list[int]:
+        """The next ``n`` positions the person should see, starting at the current one."""
+        chosen: list[int] = []
+        exclude_set = set(exclude)
+        if self._current is not None and self._current not in exclude_set:
+            chosen.append(self._current)
+        if self._review:
+            chosen += [p for p in self._review if p not in exclude_set][: n - len(chosen)]
+        if len(chosen) < n:
+            more = self._queue.upcoming(n - len(chosen) + 1, exclude=exclude_set)
+            chosen += [p for p in more if p not in chosen][: n - len(chosen)]
+        return chosen
+
+    def position_of_key_text(self, key_text: str) -> int:
+        """The row position of an item key as the card sends it (JSON text)."""
+        return self._source.position_of(decode_key(key_text))
+
+    def set_current_from_card(self, key_text: str | None) -> None:
+        """The card reports what it shows now; the Python side follows."""
+        if key_text is None:
+            self._current = self._queue.peek()
+        else:
+            self._show(self.position_of_key_text(key_text))
+
+    @property
+    def card(self):
+        """The item card widget (created on first use)."""
+        if self._card is None:
+            from nb_label.card import ItemCard
+
+            self._card = ItemCard(self)
+        return self._card
+
+    def _push_jump(self) -> None:
+        if self._card is not None:
+            self._card.push_buffer(mode="jump")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.card._repr_mimebundle_(**kwargs)
+
+    # -- lifetime -----------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the card and, if this labeller opened it, the store."""
+        if self._card is not None:
+            self._card.close()
+            self._card = None
+        if self._owns_store:
+            self._store.close()
+
+    def __enter__(self) -> Labeller:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

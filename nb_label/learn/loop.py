@@ -1,0 +1,396 @@
+"""The model in the loop: retrain on the labels so far, score honestly, choose what comes next.
+
+The loop talks to the labeller only through its public API: ``annotations``,
+``unlabelled_keys()``, ``prioritize()``, ``suggest()``, ``on_answer()`` and ``message``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import time
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, f1_score, recall_score
+from sklearn.model_selection import GroupKFold, cross_val_predict
+
+from nb_label.learn.strategies import get_strategy
+
+_MIN_PER_CLASS = 2
+_HISTORY_COLUMNS = [
+    "round",
+    "n_labels",
+    "n_train",
+    "audit_size",
+    "audit_macro_f1",
+    "audit_accuracy",
+    "cv_macro_f1",
+    "cv_accuracy",
+    "recall",
+    "changed",
+    "seconds",
+    "message",
+]
+
+
+def _probabilities(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities, or a softmax of the margin where the model only has that."""
+    classes = np.asarray(model.classes_)
+    if hasattr(model, "predict_proba"):
+        return np.asarray(model.predict_proba(X), dtype=float), classes
+    margin = np.asarray(model.decision_function(X), dtype=float)
+    if margin.ndim == 1:  # binary: one margin for the positive class
+        margin = np.column_stack([-margin, margin])
+    margin = margin - margin.max(axis=1, keepdims=True)
+    exp = np.exp(margin)
+    return exp / exp.sum(axis=1, keepdims=True), classes
+
+
+def _content_groups(X: Any) -> np.ndarray:
+    """Group ids by identical content, so duplicates never sit on both sides of a fold."""
+    rows = X.itertuples(index=False) if isinstance(X, pd.DataFrame) else X
+    codes: dict[str, int] = {}
+    groups = []
+    for row in rows:
+        digest = hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
+        groups.append(codes.setdefault(digest, len(codes)))
+    return np.asarray(groups)
+
+
+def _fit_and_score(
+    model: Any, X_train: Any, y_train: np.ndarray, X_audit: Any, y_audit: np.ndarray, X_pool: Any
+) -> dict[str, Any]:
+    """Everything one round computes; a plain function so a worker process can run it."""
+    start = time.perf_counter()
+    fitted = clone(model).fit(X_train, y_train)
+    result: dict[str, Any] = {"model": fitted}
+    labels = np.unique(y_train)
+    if len(y_audit):
+        predicted = fitted.predict(X_audit)
+        result["audit_macro_f1"] = f1_score(y_audit, predicted, average="macro", labels=labels)
+        result["audit_accuracy"] = accuracy_score(y_audit, predicted)
+    groups = _content_groups(X_train)
+    n_folds = min(5, len(np.unique(groups)), int(pd.Series(y_train).value_counts().min()))
+    if n_folds >= 2:
+        cv_pred = cross_val_predict(
+            clone(model), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
+        )
+        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro")
+        result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
+        result["recall"] = dict(
+            zip(
+                [str(c) for c in labels],
+                recall_score(y_train, cv_pred, labels=labels, average=None, zero_division=0),
+                strict=True,
+            )
+        )
+    if X_pool is not None and _n_rows(X_pool):
+        result["proba"], result["classes"] = _probabilities(fitted, X_pool)
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def _n_rows(X: Any) -> int:
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+class ActiveLoop:
+    """Retrain a scikit-learn model on the labels so far and let it choose what comes next.
+
+    Parameters
+    ----------
+    labeller : Labeller
+        The labeller whose labels train the model and whose queue the model reorders.
+    model : estimator
+        Any object with ``fit`` and ``predict_proba`` (or ``decision_function``). It is
+        cloned before every fit; the user's object is never fitted.
+    features : str, list of str or callable
+        The column(s) of the labeller's DataFrame the model takes, or a function of the
+        DataFrame (rows selected) returning the feature matrix.
+    strategy : str or callable, default "default"
+        A name from :data:`nb_label.strategies.STRATEGIES` or a function with the strategy
+        signature.
+    retrain_every : int, optional
+        Retrain in a worker process after every N new labels (the model and features must
+        pickle). ``None`` retrains only when :meth:`retrain` is called.
+    audit : float, default 0.05
+        The share of items drawn at random into the queue as an audit sample: they are
+        never used for training and give an unbiased score each round.
+    random_state : int, optional
+        Seeds the audit sample and the strategy.
+
+    Attributes
+    ----------
+    model_ : estimator
+        The model fitted in the last round.
+    history : pandas.DataFrame
+        One row per round: labels used, scores, seconds.
+    """
+
+    def __init__(
+        self,
+        labeller: Any,
+        model: Any,
+        *,
+        features: str | Sequence[str] | Callable,
+        strategy: str | Callable = "default",
+        retrain_every: int | None = None,
+        audit: float = 0.05,
+        random_state: int | None = None,
+    ) -> None:
+        if not hasattr(model, "fit") or not (
+            hasattr(model, "predict_proba") or hasattr(model, "decision_function")
+        ):
+            raise ValueError(
+                f"{type(model).__name__} has no predict_proba or decision_function; use a "
+                "classifier such as LogisticRegression, or wrap it in CalibratedClassifierCV"
+            )
+        if not 0 <= audit < 1:
+            raise ValueError("audit= is a share of the labelled items, between 0 and 1")
+        if retrain_every is not None and retrain_every < 1:
+            raise ValueError("retrain_every= must be a positive number of labels, or None")
+        self.labeller = labeller
+        self.model = model
+        self.features = features
+        self.strategy = get_strategy(strategy)
+        self.retrain_every = retrain_every
+        self.audit = audit
+        self.random_state = random_state
+        self._rng = np.random.default_rng(random_state)
+        self._rows: list[dict[str, Any]] = []
+        self._audit_keys: set[Hashable] = set()
+        self._last_pred: pd.Series | None = None
+        self._future: Future | None = None
+        self._executor: ProcessPoolExecutor | None = None
+        self._labels_at_last_round = 0
+        if retrain_every is not None:
+            self._check_pickles()
+            labeller.on_answer(self._on_answer)
+
+    # -- data ---------------------------------------------------------------------------------
+    def _X(self, keys: pd.Index) -> Any:
+        df = self.labeller.data
+        if callable(self.features):
+            return self.features(df.loc[keys])
+        if isinstance(self.features, str):
+            return df.loc[keys, self.features]
+        return df.loc[keys, list(self.features)]
+
+    def _labelled(self) -> pd.Series:
+        ann = self.labeller.annotations
+        keep = ann["label"].notna() & ann["state"].isin(["labelled", "flagged"])
+        return ann.loc[keep, "label"]
+
+    def _draw_audit(self, pool: pd.Index) -> list[Hashable]:
+        """Random unlabelled items that will be labelled as a held-out audit sample."""
+        n_labelled = len(self._labelled())
+        wanted = int(round(self.audit * max(n_labelled + 20, 20)))
+        missing = max(wanted - len(self._audit_keys), 0)
+        candidates = pool[~pool.isin(list(self._audit_keys))]
+        if missing == 0 or len(candidates) == 0:
+            return []
+        drawn = self._rng.choice(len(candidates), size=min(missing, len(candidates)), replace=False)
+        new = [candidates[i] for i in drawn]
+        self._audit_keys.update(new)
+        return new
+
+    @property
+    def audit_keys(self) -> list[Hashable]:
+        """Item keys of the audit sample (never used for training)."""
+        return sorted(self._audit_keys, key=str)
+
+    # -- one round ----------------------------------------------------------------------------
+    def _prepare(self) -> tuple[dict[str, Any] | None, str]:
+        labels = self._labelled()
+        audit_mask = labels.index.isin(list(self._audit_keys))
+        train = labels[~audit_mask]
+        counts = train.value_counts()
+        if len(counts) < 2 or counts.min() < _MIN_PER_CLASS:
+            have = ", ".join(f"{k}: {v}" for k, v in counts.items()) or "none"
+            return None, (
+                f"not enough labels to train yet (need {_MIN_PER_CLASS} of each of at least two "
+                f"labels; have {have})"
+            )
+        audit = labels[audit_mask]
+        pool = self.labeller.unlabelled_keys()
+        inputs = {
+            "X_train": self._X(train.index),
+            "y_train": train.to_numpy(),
+            "X_audit": self._X(audit.index),
+            "y_audit": audit.to_numpy(),
+            "X_pool": self._X(pool) if len(pool) else None,
+        }
+        meta = {"n_labels": len(labels), "n_train": len(train), "audit_size": len(audit), "pool": pool}
+        return {"inputs": inputs, "meta": meta}, ""
+
+    def retrain(self) -> pd.Series:
+        """Fit, score, reorder the queue and send suggestions, in this cell.
+
+        Returns
+        -------
+        pandas.Series
+            This round's row of :attr:`history`.
+        """
+        job, message = self._prepare()
+        if job is None:
+            return self._record_skip(message)
+        try:
+            result = _fit_and_score(self.model, **job["inputs"])
+        except Exception as err:
+            self.labeller.message = f"model error: {type(err).__name__}: {err}"
+            raise
+        return self._apply(result, job["meta"])
+
+    def _record_skip(self, message: str) -> pd.Series:
+        self.labeller.message = message
+        row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
+        row.update(round=len(self._rows) + 1, n_labels=len(self._labelled()), message=message)
+        self._rows.append(row)
+        print(message)
+        return pd.Series(row)
+
+    def _apply(self, result: dict[str, Any], meta: dict[str, Any]) -> pd.Series:
+        self.model_ = result["model"]
+        pool: pd.Index = meta["pool"]
+        changed = np.nan
+        if "proba" in result and len(pool):
+            proba, classes = result["proba"], result["classes"]
+            best = proba.argmax(axis=1)
+            predictions = pd.Series(classes[best], index=pool)
+            if self._last_pred is not None:
+                common = predictions.index.intersection(self._last_pred.index)
+                if len(common):
+                    changed = float((predictions[common] != self._last_pred[common]).mean())
+            self._last_pred = predictions
+            X_pool = self._X(pool) if not isinstance(self.features, str) else None
+            chosen = self.strategy(
+                proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng
+            )
+            order = [pool[i] for i in chosen]
+            audit = self._draw_audit(pool)
+            order = self._interleave(order, audit)
+            self.labeller.suggest(
+                pd.DataFrame({"label": classes[best], "p": proba.max(axis=1)}, index=pool)
+            )
+            self.labeller.prioritize(order)
+        row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
+        row.update(
+            {k: result[k] for k in ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall") if k in result}
+        )  # fmt: skip
+        row.update(
+            round=len(self._rows) + 1,
+            n_labels=meta["n_labels"],
+            n_train=meta["n_train"],
+            audit_size=meta["audit_size"],
+            changed=changed,
+            seconds=result["seconds"],
+            message="",
+        )
+        self._rows.append(row)
+        self._labels_at_last_round = meta["n_labels"]
+        summary = self._summary(row)
+        self.labeller.message = summary
+        print(summary)
+        return pd.Series(row)
+
+    def _interleave(self, order: list[Hashable], audit: list[Hashable]) -> list[Hashable]:
+        """Spread audit items through the chosen order, so they arrive among the others."""
+        if not audit:
+            return order
+        out: list[Hashable] = []
+        step = max(len(order) // (len(audit) + 1), 1)
+        audit_iter = iter(audit)
+        for i, key in enumerate(order):
+            if i and i % step == 0:
+                out.extend(k for k in [next(audit_iter, None)] if k is not None)
+            out.append(key)
+        out.extend(audit_iter)
+        return out
+
+    @staticmethod
+    def _summary(row: dict[str, Any]) -> str:
+        def fmt(v: Any) -> str:
+            return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.3f}"
+
+        return (
+            f"round {row['round']}: {row['n_labels']} labels ({row['n_train']} train, "
+            f"{row['audit_size']} audit) · audit macro-F1 {fmt(row['audit_macro_f1'])} · "
+            f"CV macro-F1 {fmt(row['cv_macro_f1'])} · {row['seconds']:.2f} s"
+        )
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """One row per round: labels used, audit and cross-validated scores, seconds."""
+        return pd.DataFrame(self._rows, columns=_HISTORY_COLUMNS)
+
+    @property
+    def stopping_hint(self) -> str:
+        """Whether more labels still change the model's predictions on the pool."""
+        changed = self.history["changed"].dropna()
+        if len(changed) < 2:
+            return "too early to tell: retrain a few more rounds"
+        if (changed.tail(2) < 0.01).all():
+            return (
+                "the last two rounds changed under 1% of the pool's predictions: more labels "
+                "may not help much; check the audit score"
+            )
+        return f"the last round changed {changed.iloc[-1]:.1%} of the pool's predictions"
+
+    def plot(self, ax: Any = None) -> Any:
+        """Learning curve: audit and cross-validated macro-F1 against labels."""
+        from nb_label.plots import learning_curve
+
+        return learning_curve(self.history, ax=ax)
+
+    # -- background rounds --------------------------------------------------------------------
+    def _check_pickles(self) -> None:
+        for name, obj in (("model", self.model), ("features", self.features)):
+            try:
+                pickle.dumps(obj)
+            except Exception as err:
+                raise ValueError(
+                    f"retrain_every= fits in a worker process, so the {name} must pickle, and "
+                    f"it does not ({type(err).__name__}: {err}). Use a module-level function "
+                    "instead of a lambda, or call loop.retrain() in a cell instead"
+                ) from err
+
+    def _on_answer(self) -> None:
+        """Called by the labeller after each committed answer (in the kernel's thread)."""
+        if self._future is not None and self._future.done():
+            future, self._future = self._future, None
+            try:
+                result, meta = future.result(), self._pending_meta
+                self._apply(result, meta)
+            except Exception as err:  # shown, never swallowed, never stops labelling
+                self.labeller.message = f"model error: {type(err).__name__}: {err}"
+        if self._future is None:
+            n = len(self._labelled())
+            if n - self._labels_at_last_round >= self.retrain_every:
+                job, message = self._prepare()
+                if job is None:
+                    self.labeller.message = message
+                    self._labels_at_last_round = n
+                    return
+                if self._executor is None:
+                    self._executor = ProcessPoolExecutor(max_workers=1)
+                self._pending_meta = job["meta"]
+                self._labels_at_last_round = n
+                self._future = self._executor.submit(_fit_and_score, self.model, **job["inputs"])
+                self.labeller.message = f"retraining on {n} labels…"
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background round to finish and apply it (for scripts and tests)."""
+        if self._future is not None:
+            self._future.result(timeout=timeout)
+            self._on_answer()
+
+    def close(self) -> None:
+        """Stop the worker process."""
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None

@@ -1,0 +1,55 @@
+"""Matplotlib figures: the learning curve and the class balance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=(6, 3.5))
+    return ax
+
+
+def learning_curve(
+    history: pd.DataFrame, *, baseline: pd.DataFrame | None = None, ax: Any = None
+) -> Any:
+    """Audit and cross-validated macro-F1 against the number of labels.
+
+    Parameters
+    ----------
+    history : DataFrame
+        ``ActiveLoop.history``.
+    baseline : DataFrame, optional
+        A second history (e.g. random sampling from ``simulate``) drawn dashed.
+    """
+    ax = _axes(ax)
+    for frame, style, name in ((history, "-", ""), (baseline, "--", "random ")):
+        if frame is None or frame.empty:
+            continue
+        for column, label in (("audit_macro_f1", "audit"), ("cv_macro_f1", "cross-validated")):
+            data = frame.dropna(subset=[column])
+            if not data.empty:
+                ax.plot(data["n_labels"], data[column], style, marker="o", label=f"{name}{label}")
+    ax.set_xlabel("labels")
+    ax.set_ylabel("macro-F1")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Learning curve")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right")
+    return ax
+
+
+def class_balance(annotations: pd.DataFrame, *, ax: Any = None) -> Any:
+    """How many items each label has so far."""
+    ax = _axes(ax)
+    counts = annotations["label"].dropna().astype(str).value_counts()
+    ax.bar(counts.index, counts.to_numpy())
+    ax.set_ylabel("items")
+    ax.set_title("Labels so far")
+    return ax

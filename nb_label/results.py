@@ -1,0 +1,184 @@
+"""Results as pandas objects aligned to the user's index, and their import and export."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Hashable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nb_label._keys import decode_key, encode_key
+from nb_label._state import ANSWER_KINDS
+from nb_label.schema import Schema
+
+ANNOTATION_COLUMNS = [
+    "label",
+    "note",
+    "state",
+    "flagged",
+    "annotator",
+    "labelled_at",
+    "seconds",
+    "labelset_version",
+]
+_STATE_OF_KIND = {"label": "labelled", "flag": "flagged", "none_fits": "none_fits", "skip": "skipped"}
+
+
+def active_answers(events: pd.DataFrame) -> pd.DataFrame:
+    """Answer events that no later retraction undid, oldest first."""
+    retracted = set(events["retracts"].dropna().astype(np.int64).tolist())
+    keep = events["kind"].isin(ANSWER_KINDS) & ~events["id"].isin(retracted)
+    return events[keep]
+
+
+def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """One annotator's current results, one row per item of ``index``.
+
+    The state rules are those of :mod:`nb_label._state`: the latest of label / flag /
+    none-fits decides the state, a label is kept under a later flag, and a skip counts only
+    while the item has no other answer.
+    """
+    answers = active_answers(events)
+    result = pd.DataFrame(index=index, columns=ANNOTATION_COLUMNS, dtype=object)
+    result["flagged"] = False
+    result["state"] = "unlabelled"
+    if answers.empty:
+        return _finish(result)
+    decisive = answers[answers["kind"].isin(["label", "flag", "none_fits"])]
+    last_decisive = decisive.groupby("item_key", sort=False).tail(1)
+    labels = answers[answers["kind"] == "label"].groupby("item_key", sort=False).tail(1)
+    skips = answers[answers["kind"] == "skip"].groupby("item_key", sort=False).tail(1)
+    notes = answers[answers["note"].notna() & (answers["note"] != "")]
+    last_notes = notes.groupby("item_key", sort=False).tail(1)
+
+    def aligned(frame: pd.DataFrame, column: str) -> pd.Series:
+        labels_ = [decode_key(k) for k in frame["item_key"]]
+        series = pd.Series(frame[column].to_numpy(dtype=object), index=labels_, dtype=object)
+        return series[series.index.isin(index)]
+
+    state = pd.concat(
+        [aligned(skips, "kind").map(_STATE_OF_KIND), aligned(last_decisive, "kind").map(_STATE_OF_KIND)]
+    )
+    state = state[~state.index.duplicated(keep="last")]
+    result.loc[state.index, "state"] = state
+    flagged = aligned(last_decisive, "kind") == "flag"
+    result.loc[flagged.index, "flagged"] = flagged
+    for column, source in [
+        ("label", "value"),
+        ("labelled_at", "committed_at"),
+        ("seconds", "seconds"),
+        ("labelset_version", "labelset_version"),
+        ("annotator", "annotator"),
+    ]:
+        values = aligned(labels, source)
+        result.loc[values.index, column] = values
+    last_any = answers.groupby("item_key", sort=False).tail(1)
+    who = aligned(last_any, "annotator")
+    result.loc[who.index, "annotator"] = who
+    note = aligned(last_notes, "note")
+    result.loc[note.index, "note"] = note
+    return _finish(result)
+
+
+def _finish(result: pd.DataFrame) -> pd.DataFrame:
+    result["flagged"] = result["flagged"].astype(bool)
+    result["labelled_at"] = pd.to_datetime(result["labelled_at"], utc=True)
+    result["seconds"] = pd.to_numeric(result["seconds"]).astype(float)
+    result["labelset_version"] = pd.to_numeric(result["labelset_version"]).astype("Int64")
+    result["label"] = _typed_labels(result["label"])
+    return result
+
+
+def _typed_labels(labels: pd.Series) -> pd.Series:
+    """Keep the labels' own type: nullable ints and bools, strings, else objects."""
+    present = labels.dropna()
+    if len(present) == 0:
+        return labels
+    kinds = {type(v) for v in present}
+    if kinds == {bool}:
+        return labels.astype("boolean")
+    if kinds == {int}:
+        return labels.astype("Int64")
+    if kinds == {str}:
+        return labels.astype("str")
+    return labels
+
+
+def import_events(
+    labels: pd.Series | pd.DataFrame,
+    *,
+    annotator: str,
+    source: str,
+    dataset: str,
+    index: pd.Index,
+    schema: Schema,
+    session_id: str,
+    labelset_version: int,
+) -> list[dict[str, Any]]:
+    """Turn imported labels into label events, refusing keys or labels that do not fit."""
+    if isinstance(labels, pd.DataFrame):
+        if "label" not in labels.columns:
+            raise ValueError("import_labels needs a Series of labels or a DataFrame with a 'label' column")
+        values, notes = labels["label"], labels.get("note")
+    elif isinstance(labels, pd.Series):
+        values, notes = labels, None
+    else:
+        raise ValueError("import_labels takes a pandas Series or DataFrame indexed by item key")
+    if not values.index.is_unique:
+        raise ValueError("import_labels got duplicate item keys; pass one label per item")
+    unknown = values.index[~values.index.isin(index)]
+    if len(unknown):
+        raise ValueError(
+            f"{len(unknown)} imported keys are not in the DataFrame's index "
+            f"(for example {list(unknown[:3])}); align the labels to df.index first"
+        )
+    now = datetime.now(timezone.utc)
+    events = []
+    for key, value in values.items():
+        if pd.isna(value):
+            continue
+        label = schema.find(value.item() if hasattr(value, "item") else value)
+        note = None if notes is None or pd.isna(notes.get(key)) else str(notes.get(key))
+        events.append(
+            {
+                "client_event_id": uuid.uuid4().hex,
+                "dataset": dataset,
+                "item_key": encode_key(key),
+                "annotator": annotator,
+                "kind": "label",
+                "value": label.value,
+                "note": note,
+                "client_time": now,
+                "session_id": session_id,
+                "source": source,
+                "labelset_version": labelset_version,
+            }
+        )
+    return events
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+    """Write a results frame by the path's suffix: .csv, .parquet or .jsonl."""
+    suffix = path.suffix.lower()
+    out = frame.reset_index(names="item_key")
+    if suffix == ".csv":
+        out.to_csv(path, index=False)
+    elif suffix == ".parquet":
+        try:
+            out.to_parquet(path, index=False)
+        except ImportError as err:
+            raise ValueError("writing Parquet needs pyarrow: pip install 'nb-label[parquet]'") from err
+    elif suffix in (".jsonl", ".ndjson"):
+        out.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)
+    else:
+        raise ValueError(f"export() writes .csv, .parquet or .jsonl files, not {path.name!r}")
+    return path
+
+
+def item_key_text(item_key: Hashable) -> str:
+    """The store's text form of an item key (for filtering events by hand)."""
+    return encode_key(item_key)

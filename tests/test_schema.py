@@ -1,0 +1,43 @@
+import pytest
+
+from nb_label.schema import Label, Schema, as_schema
+
+
+def test_keys_default_to_digits_and_types_are_kept():
+    schema = as_schema([0, 1])
+    assert [label.key for label in schema.labels] == ["1", "2"]
+    assert schema.values == [0, 1]
+    assert schema.find(1).value == 1
+    with pytest.raises(ValueError, match="not in the label set"):
+        schema.find(True)
+
+
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [
+        (["spam", " Spam "], "same name"),
+        (["ok", ""], "empty"),
+        (["ok", "   "], "empty"),
+        ([], "empty"),
+        (["x" * 500], "too long"),
+        ([Label("a", key="s")], "reserved"),
+        ([Label("a", key="7"), Label("b", key="7")], "both use key"),
+        ("ham", "list of label names"),
+        ([1.5], "strings, ints or bools"),
+    ],
+)
+def test_bad_label_sets_are_refused_with_a_reason(labels, match):
+    with pytest.raises(ValueError, match=match):
+        as_schema(labels) if not isinstance(labels, list) else Schema(labels)
+
+
+def test_for_card_has_layout_independent_codes():
+    card = Schema([Label("ham", "normal"), Label("spam", key="k")]).for_card()
+    assert card[0]["code"] == "Digit1"
+    assert card[1]["code"] is None
+    assert card[0]["definition"] == "normal"
+
+
+def test_html_in_names_is_kept_as_text():
+    schema = Schema(["<img src=x onerror=alert(1)>"])
+    assert schema.for_card()[0]["display"] == "<img src=x onerror=alert(1)>"
