@@ -10,9 +10,16 @@ import sys
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
     ordered = sorted(samples_ms)
+
     def at(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-    return {"p50": statistics.median(ordered), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
+
+    return {
+        "p50": statistics.median(ordered),
+        "p95": at(0.95),
+        "max": ordered[-1],
+        "n": len(ordered),
+    }
 
 
 def machine() -> str:

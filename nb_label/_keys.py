@@ -26,7 +26,9 @@ def _plain(label: Any) -> Any:
     if isinstance(label, (float, np.floating)):
         value = float(label)
         if math.isnan(value) or math.isinf(value):
-            raise ValueError(f"index label {label!r} is not a usable item key; give every row a real label")
+            raise ValueError(
+                f"index label {label!r} is not a usable item key; give every row a real label"
+            )
         return value
     if isinstance(label, str):
         return label
@@ -55,4 +57,6 @@ def _restore(value: Any) -> Any:
 
 def decode_key(text: str) -> Hashable:
     """Decode the text made by :func:`encode_key` back into the index label."""
+    if text.isdigit():  # the common case, a RangeIndex, without the JSON parser
+        return int(text)
     return _restore(json.loads(text))

@@ -43,18 +43,18 @@ class ItemCard(anywidget.AnyWidget):
     _esm = _FRONTEND / "card.js"
     _css = _FRONTEND / "card.css"
 
-    labels = traitlets.List(help="The label set: value, display, key, code, colour, definition.").tag(
-        sync=True
-    )
+    labels = traitlets.List(
+        help="The label set: value, display, key, code, colour, definition."
+    ).tag(sync=True)
     keymap = traitlets.Dict(help="Reserved keys and what they do.").tag(sync=True)
     progress = traitlets.Dict(help="Counts by state: labelled, total, skipped, flagged.").tag(
         sync=True
     )
     message = traitlets.Unicode("", help="A status line from the kernel.").tag(sync=True)
     options = traitlets.Dict(help="buffer_target and other card settings.").tag(sync=True)
-    store_key = traitlets.Unicode("", help="Names this store/dataset/annotator in localStorage.").tag(
-        sync=True
-    )
+    store_key = traitlets.Unicode(
+        "", help="Names this store/dataset/annotator in localStorage."
+    ).tag(sync=True)
 
     def __init__(self, labeller: Labeller, **kwargs: Any) -> None:
         key = f"{labeller.store.url}|{labeller.dataset}|{labeller.annotator}"
@@ -127,9 +127,10 @@ class ItemCard(anywidget.AnyWidget):
             value = msg.get("value")
             if kind == "label":
                 value = lab.schema.find(value).value
-            elif kind == "none_fits":
-                if not isinstance(value, dict) or not str(value.get("reason") or "").strip():
-                    raise ValueError("say why none of the labels fits")
+            elif kind == "none_fits" and not (
+                isinstance(value, dict) and str(value.get("reason") or "").strip()
+            ):
+                raise ValueError("say why none of the labels fits")
             event_id = lab.record_answer(
                 position,
                 kind,

@@ -1,21 +1,40 @@
-"""Errors nb_label raises about its store; each message says what to do."""
+"""Errors raised by nb_label's event store.
+
+Every message says what went wrong and what to do about it. All of them subclass
+:class:`StoreError`, so ``except StoreError`` catches any failure to keep or read events.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "StoreConnectionError",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreLockedError",
+    "StoreReadOnlyError",
+    "StoreVersionError",
+]
 
 
 class StoreError(RuntimeError):
-    """The event store cannot do what was asked."""
+    """The event store could not do what was asked; nothing committed before was lost."""
 
 
 class StoreReadOnlyError(StoreError):
-    """The store can be read but not written."""
+    """The store was opened read-only (or the database refuses writes)."""
 
 
 class StoreLockedError(StoreError):
-    """Another process holds the store's write lock for too long."""
+    """Another process held the write lock for longer than the busy timeout."""
 
 
 class StoreCorruptError(StoreError):
-    """The file is not a database nb_label can read."""
+    """The file is not a database nb_label can read; it was left untouched."""
 
 
 class StoreConnectionError(StoreError):
-    """The database server cannot be reached, or refuses the connection."""
+    """The database could not be reached or opened."""
+
+
+class StoreVersionError(StoreError):
+    """The store was written by a newer nb_label than the one running."""

@@ -15,7 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from nb_label._keys import decode_key, encode_key
@@ -142,29 +141,28 @@ class Labeller:
             self._store.update_dataset(self.dataset, fingerprint)  # rows appended at the end
 
     def _load_state(self) -> None:
-        events = self._store.events(self.dataset, annotator=self.annotator)
-        if events.empty:
+        names, rows = self._store.event_rows(
+            self.dataset,
+            annotator=self.annotator,
+            kinds=[*ANSWER_KINDS, "retract"],
+            columns=["id", "client_event_id", "item_key", "kind", "value", "note", "retracts"],
+        )
+        if not rows:
             return
-        retracted = set(events["retracts"].dropna().astype(np.int64).tolist())
-        answers = events[events["kind"].isin(ANSWER_KINDS) & ~events["id"].isin(retracted)]
-        index = self._source.df.index
-        for key_text, kind, value, note, event_id, cid in zip(
-            answers["item_key"],
-            answers["kind"],
-            answers["value"],
-            answers["note"],
-            answers["id"],
-            answers["client_event_id"],
-            strict=True,
+        retracted = {row[6] for row in rows if row[6] is not None}
+        answers = [r for r in rows if r[3] in ANSWER_KINDS and r[0] not in retracted]
+        positions = self._source.df.index.get_indexer([decode_key(r[2]) for r in answers])
+        records = self._records
+        for position, (event_id, cid, _key, kind, value, note, _r) in zip(
+            positions.tolist(), answers, strict=True
         ):
-            try:
-                position = index.get_loc(decode_key(key_text))
-            except KeyError:
+            if position < 0:
                 continue  # an item no longer in this DataFrame: its events stay in the store
-            record = self._records.setdefault(int(position), ItemRecord())
-            note = None if note is None or (isinstance(note, float) and np.isnan(note)) else note
-            record.answers.append(Answer(int(event_id), kind, value, note, cid))
-        for position, record in self._records.items():
+            record = records.get(position)
+            if record is None:
+                record = records[position] = ItemRecord()
+            record.answers.append(Answer(event_id, kind, value, note, cid))
+        for position, record in records.items():
             self._apply_state(position, record.state, previous="unlabelled")
 
     # -- properties ---------------------------------------------------------------------------
@@ -261,7 +259,9 @@ class Labeller:
         The item is kept aside (not forced into a wrong category) until the label set changes.
         """
         if not isinstance(reason, str) or not reason.strip():
-            raise ValueError("none_fits needs a reason: say what the item is and why no label fits")
+            raise ValueError(
+                "none_fits needs a reason: say what the item is and why no label fits"
+            )
         value = {"proposed": proposed, "reason": reason}
         return self._act("none_fits", value, note=reason, item_key=item_key)
 
@@ -327,7 +327,9 @@ class Labeller:
         event_id = self._store.append(event)
         previous = record.state if record else "unlabelled"
         record = self._records.setdefault(position, ItemRecord())
-        record.answers.append(Answer(event_id, kind, value, event["note"], event["client_event_id"]))
+        record.answers.append(
+            Answer(event_id, kind, value, event["note"], event["client_event_id"])
+        )
         self._apply_state(position, record.state, previous=previous)
         self._history.append(position)
         return event_id
@@ -346,11 +348,17 @@ class Labeller:
 
     def retract(self, event_id: int, *, client_event_id: str | None = None) -> int:
         """Append a retraction of one of this annotator's events (what undo does)."""
-        for position, record in self._records.items():
-            if any(a.event_id == event_id for a in record.answers):
-                break
-        else:
+        found = next(
+            (
+                (pos, rec)
+                for pos, rec in self._records.items()
+                if any(a.event_id == event_id for a in rec.answers)
+            ),
+            None,
+        )
+        if found is None:
             raise ValueError(f"event {event_id} is not an active answer of {self.annotator!r}")
+        position, record = found
         previous = record.state
         retract_id = self._store.append(
             {
@@ -530,7 +538,9 @@ class Labeller:
         """
         columns = features or self._source.columns
         frame = self.annotations
-        labelled = frame.index[frame["state"].isin(["labelled", "flagged"]) & frame["label"].notna()]
+        labelled = frame.index[
+            frame["state"].isin(["labelled", "flagged"]) & frame["label"].notna()
+        ]
         X = self._source.df.loc[labelled, columns]
         return X, frame.loc[labelled, "label"]
 

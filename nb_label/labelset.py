@@ -55,7 +55,10 @@ class LabelSetLog:
             op = change.get("op")
             if op == "create":
                 labels = [Label.from_dict(d) for d in change["labels"]]
-                settings = {"policy": change.get("policy", "open"), "owners": change.get("owners", [])}
+                settings = {
+                    "policy": change.get("policy", "open"),
+                    "owners": change.get("owners", []),
+                }
             elif op == "add":
                 labels += [Label.from_dict(d) for d in change["labels"]]
         self.version = len(events)
@@ -82,7 +85,9 @@ class LabelSetLog:
         stored, _settings = replayed
         given_by_name = {normalise_name(label.value): label for label in given.labels}
         stored_names = {normalise_name(label.value) for label in stored}
-        missing = [label.value for label in stored if normalise_name(label.value) not in given_by_name]
+        missing = [
+            label.value for label in stored if normalise_name(label.value) not in given_by_name
+        ]
         if missing:
             raise ValueError(
                 f"the store's label set for this dataset has {missing!r}, which labels= leaves "
@@ -95,7 +100,9 @@ class LabelSetLog:
                     f"label {label.value!r} is stored as {type(label.value).__name__} but given "
                     f"as {type(given_by_name[normalise_name(label.value)].value).__name__}"
                 )
-        added = [label for label in given.labels if normalise_name(label.value) not in stored_names]
+        added = [
+            label for label in given.labels if normalise_name(label.value) not in stored_names
+        ]
         # The order and presentation given in code win; the stored names are all present.
         self.schema = given
         if added:

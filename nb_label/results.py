@@ -25,7 +25,12 @@ ANNOTATION_COLUMNS = [
     "seconds",
     "labelset_version",
 ]
-_STATE_OF_KIND = {"label": "labelled", "flag": "flagged", "none_fits": "none_fits", "skip": "skipped"}
+_STATE_OF_KIND = {
+    "label": "labelled",
+    "flag": "flagged",
+    "none_fits": "none_fits",
+    "skip": "skipped",
+}
 
 
 def active_answers(events: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +66,10 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         return series[series.index.isin(index)]
 
     state = pd.concat(
-        [aligned(skips, "kind").map(_STATE_OF_KIND), aligned(last_decisive, "kind").map(_STATE_OF_KIND)]
+        [
+            aligned(skips, "kind").map(_STATE_OF_KIND),
+            aligned(last_decisive, "kind").map(_STATE_OF_KIND),
+        ]
     )
     state = state[~state.index.duplicated(keep="last")]
     result.loc[state.index, "state"] = state
@@ -122,7 +130,9 @@ def import_events(
     """Turn imported labels into label events, refusing keys or labels that do not fit."""
     if isinstance(labels, pd.DataFrame):
         if "label" not in labels.columns:
-            raise ValueError("import_labels needs a Series of labels or a DataFrame with a 'label' column")
+            raise ValueError(
+                "import_labels needs a Series of labels or a DataFrame with a 'label' column"
+            )
         values, notes = labels["label"], labels.get("note")
     elif isinstance(labels, pd.Series):
         values, notes = labels, None
@@ -171,7 +181,9 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
         try:
             out.to_parquet(path, index=False)
         except ImportError as err:
-            raise ValueError("writing Parquet needs pyarrow: pip install 'nb-label[parquet]'") from err
+            raise ValueError(
+                "writing Parquet needs pyarrow: pip install 'nb-label[parquet]'"
+            ) from err
     elif suffix in (".jsonl", ".ndjson"):
         out.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)
     else:

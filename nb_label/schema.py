@@ -133,7 +133,9 @@ class Schema:
         self.owners = list(owners or [])
         self.labels: list[Label] = [x if isinstance(x, Label) else Label(x) for x in labels]
         if not self.labels:
-            raise ValueError("the label set is empty; pass at least one label, e.g. labels=['ham', 'spam']")
+            raise ValueError(
+                "the label set is empty; pass at least one label, e.g. labels=['ham', 'spam']"
+            )
         self._assign_keys()
         self._check()
 
@@ -180,7 +182,9 @@ class Schema:
         return [label.value for label in self.labels]
 
     def __contains__(self, value: Any) -> bool:
-        return any(label.value == value and type(label.value) is type(value) for label in self.labels)
+        return any(
+            label.value == value and type(label.value) is type(value) for label in self.labels
+        )
 
     def __len__(self) -> int:
         return len(self.labels)

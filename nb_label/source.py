@@ -39,9 +39,7 @@ class DataSource:
         :meth:`pandas.DataFrame.query` string.
     """
 
-    def __init__(
-        self, df: pd.DataFrame, *, show: str | Sequence[str], where: Any = None
-    ) -> None:
+    def __init__(self, df: pd.DataFrame, *, show: str | Sequence[str], where: Any = None) -> None:
         if not isinstance(df, pd.DataFrame):
             raise ValueError(
                 f"expected a pandas DataFrame, got {type(df).__name__}; wrap your data with "
@@ -92,7 +90,9 @@ class DataSource:
             try:
                 mask = df.eval(where)
             except Exception as err:
-                raise ValueError(f"where={where!r} is not a valid DataFrame.query string: {err}") from err
+                raise ValueError(
+                    f"where={where!r} is not a valid DataFrame.query string: {err}"
+                ) from err
         else:
             mask = where
         if isinstance(mask, pd.Series):
@@ -175,7 +175,9 @@ def fingerprint_changes(stored: dict[str, Any], current: dict[str, Any]) -> list
             f"the index dtype is {current['index_dtype']}, the store saw {stored['index_dtype']}"
         )
     if current["columns"] != stored["columns"]:
-        changes.append(f"the shown columns are {current['columns']}, the store saw {stored['columns']}")
+        changes.append(
+            f"the shown columns are {current['columns']}, the store saw {stored['columns']}"
+        )
     differing = [
         int(p)
         for p, digest in stored["sample"].items()

@@ -194,7 +194,9 @@ class ActiveLoop:
         candidates = pool[~pool.isin(list(self._audit_keys))]
         if missing == 0 or len(candidates) == 0:
             return []
-        drawn = self._rng.choice(len(candidates), size=min(missing, len(candidates)), replace=False)
+        drawn = self._rng.choice(
+            len(candidates), size=min(missing, len(candidates)), replace=False
+        )
         new = [candidates[i] for i in drawn]
         self._audit_keys.update(new)
         return new
@@ -225,7 +227,12 @@ class ActiveLoop:
             "y_audit": audit.to_numpy(),
             "X_pool": self._X(pool) if len(pool) else None,
         }
-        meta = {"n_labels": len(labels), "n_train": len(train), "audit_size": len(audit), "pool": pool}
+        meta = {
+            "n_labels": len(labels),
+            "n_train": len(train),
+            "audit_size": len(audit),
+            "pool": pool,
+        }
         return {"inputs": inputs, "meta": meta}, ""
 
     def retrain(self) -> pd.Series:
@@ -268,9 +275,7 @@ class ActiveLoop:
                     changed = float((predictions[common] != self._last_pred[common]).mean())
             self._last_pred = predictions
             X_pool = self._X(pool) if not isinstance(self.features, str) else None
-            chosen = self.strategy(
-                proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng
-            )
+            chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng)
             order = [pool[i] for i in chosen]
             audit = self._draw_audit(pool)
             order = self._interleave(order, audit)
@@ -279,9 +284,8 @@ class ActiveLoop:
             )
             self.labeller.prioritize(order)
         row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
-        row.update(
-            {k: result[k] for k in ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall") if k in result}
-        )  # fmt: skip
+        scores = ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall")
+        row.update({k: result[k] for k in scores if k in result})
         row.update(
             round=len(self._rows) + 1,
             n_labels=meta["n_labels"],

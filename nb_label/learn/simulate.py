@@ -65,7 +65,9 @@ def simulate(
             others = [v for v in values if v != truth]
             truth = others[int(rng.integers(len(others)))]
         position = labeller.data.index.get_loc(key)
-        labeller.record_answer(position, "label", labeller.schema.find(truth).value, source="simulated")
+        labeller.record_answer(
+            position, "label", labeller.schema.find(truth).value, source="simulated"
+        )
         labeller.advance(position)
         if loop is not None and (i + 1) % batch == 0:
             loop.retrain()

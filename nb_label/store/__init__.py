@@ -1,6 +1,6 @@
-"""The append-only event store (SQLite file by default, PostgreSQL by URL)."""
+"""The append-only event store: every human action, committed before it is acknowledged."""
 
+from nb_label.store.schema import EVENT_COLUMNS
 from nb_label.store.sql import Store, open_store
-from nb_label.store.tables import EVENT_COLUMNS, STORE_VERSION
 
-__all__ = ["EVENT_COLUMNS", "STORE_VERSION", "Store", "open_store"]
+__all__ = ["EVENT_COLUMNS", "Store", "open_store"]

@@ -1,61 +1,93 @@
 """Store layout versions and the upgrades between them.
 
-Version 0 was the first layout: an ``events`` table without ``session_id``,
-``suggestion``, ``suggestion_p`` and ``labelset_version``, a ``datasets`` table, and no
-``store_version`` table. Version 1 adds those columns and the version table. Each upgrade
-runs inside one transaction, so a failure leaves the store as it was.
+Version 0 (nb_label before the ``store_version`` table): ``events`` without ``session_id``,
+``suggestion``, ``suggestion_p`` and ``labelset_version``, and no index on
+(dataset, annotator, id). Version 1 is :mod:`nb_label.store.schema`.
+
+Opening a store upgrades it in place, in one transaction: either every step lands or none.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import datetime as dt
+from collections.abc import Callable
 
-from nb_label.errors import StoreError
-from nb_label.store.tables import STORE_VERSION, metadata, store_version
+from sqlalchemy import Connection, Engine, func, inspect, select
+from sqlalchemy.schema import CreateColumn
 
+from nb_label.errors import StoreVersionError
+from nb_label.store import schema
 
-def _v0_to_v1(conn: sa.Connection) -> None:
-    for column, kind in [
-        ("session_id", "VARCHAR(64)"),
-        ("suggestion", "TEXT"),
-        ("suggestion_p", "FLOAT"),
-        ("labelset_version", "INTEGER NOT NULL DEFAULT 0"),
-    ]:
-        conn.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {column} {kind}")
+# Any constant works: it only has to be the same for every nb_label process.
+_PG_MIGRATION_LOCK = 0x6E626C31
 
 
-UPGRADES = {0: _v0_to_v1}
+def _upgrade_0_to_1(connection: Connection) -> None:
+    for name in ("session_id", "suggestion", "suggestion_p", "labelset_version"):
+        spec = CreateColumn(schema.events.c[name]).compile(dialect=connection.dialect)
+        connection.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {spec}")
+    for index in schema.events.indexes:
+        index.create(connection, checkfirst=True)
+    schema.store_version.create(connection)
 
 
-def current_version(conn: sa.Connection) -> int | None:
-    """The layout version of the database, or None for an empty database."""
-    tables = set(sa.inspect(conn).get_table_names())
+#: ``MIGRATIONS[v]`` upgrades a store at version ``v`` to ``v + 1``.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1}
+
+
+def stored_version(connection: Connection) -> int | None:
+    """The layout version of the database, or None if it holds no store yet."""
+    tables = set(inspect(connection).get_table_names())
     if "store_version" in tables:
-        return int(conn.execute(sa.select(store_version.c.version)).scalar_one())
+        return connection.execute(select(func.max(schema.store_version.c.version))).scalar_one()
     if "events" in tables:
         return 0
     return None
 
 
-def migrate(conn: sa.Connection) -> int:
-    """Create or upgrade the layout inside the caller's transaction; return the version."""
-    version = current_version(conn)
-    if version is None:
-        metadata.create_all(conn)
-        conn.execute(store_version.insert().values(version=STORE_VERSION))
-        return STORE_VERSION
-    if version > STORE_VERSION:
-        raise StoreError(
-            f"this store has layout version {version}, newer than this nb_label understands "
-            f"({STORE_VERSION}); upgrade nb_label (pip install -U nb-label)"
+def prepare(reader: Engine, writer: Engine, *, where: str) -> int:
+    """Create or upgrade the store so it has the current layout; return its version.
+
+    Parameters
+    ----------
+    reader, writer
+        The store's engine for reads, and for writes (SQLite ``BEGIN IMMEDIATE``).
+    where
+        The store's masked URL or path, for messages.
+    """
+    with reader.connect() as connection:
+        version = stored_version(connection)
+    _check_not_newer(version, where)
+    if version == schema.STORE_VERSION:
+        return version
+    with writer.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two processes opening a new database at once must not both create it.
+            connection.execute(select(func.pg_advisory_xact_lock(_PG_MIGRATION_LOCK)))
+        version = stored_version(connection)
+        _check_not_newer(version, where)
+        if version is None:
+            schema.metadata.create_all(connection)
+            _record(connection, schema.STORE_VERSION)
+        else:
+            for step in range(version, schema.STORE_VERSION):
+                MIGRATIONS[step](connection)
+                _record(connection, step + 1)
+    return schema.STORE_VERSION
+
+
+def _check_not_newer(version: int | None, where: str) -> None:
+    if version is not None and version > schema.STORE_VERSION:
+        raise StoreVersionError(
+            f"The store {where} has layout version {version}, but this nb_label only knows "
+            f"versions up to {schema.STORE_VERSION}. Upgrade nb_label "
+            "(pip install -U nb-label) to open it; it was left unchanged."
         )
-    while version < STORE_VERSION:
-        UPGRADES[version](conn)
-        version += 1
-    if "store_version" not in set(sa.inspect(conn).get_table_names()):
-        store_version.create(conn)
-        conn.execute(store_version.insert().values(version=version))
-    else:
-        conn.execute(store_version.update().values(version=version))
-    metadata.create_all(conn)  # indexes and tables added since (no-op when present)
-    return version
+
+
+def _record(connection: Connection, version: int) -> None:
+    connection.execute(
+        schema.store_version.insert().values(
+            version=version, applied_at=dt.datetime.now(dt.timezone.utc)
+        )
+    )

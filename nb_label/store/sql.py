@@ -1,266 +1,161 @@
-"""The append-only event store: SQLite by default, PostgreSQL by URL, one code path.
-
-Every write is committed before it returns, so the caller can acknowledge it. Events are
-never updated or deleted; undo is a new event that names the one it retracts.
-"""
+"""The append-only event store on SQLite or PostgreSQL (SQLAlchemy Core, one code path)."""
 
 from __future__ import annotations
 
-import json
-import math
-import uuid
-from collections.abc import Iterable
-from datetime import datetime, timezone
+import contextlib
+import datetime as dt
+import numbers
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
-from sqlalchemy import event as sa_event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from nb_label.errors import (
-    StoreConnectionError,
-    StoreCorruptError,
-    StoreError,
-    StoreLockedError,
-    StoreReadOnlyError,
+from nb_label.errors import StoreConnectionError, StoreError
+from nb_label.store import encoding, engine, failures, migrations, schema
+from nb_label.store.schema import EVENT_COLUMNS
+
+# Names from the first draft of this module, still used by some callers.
+_as_url = engine.target_url
+_masked = engine.masked
+
+_events = schema.events
+_datasets = schema.datasets
+# Bound parameters per IN (...) query; SQLite allows 32766, PostgreSQL 65535.
+_CHUNK = 500
+# Built once: SQLAlchemy then reuses the compiled SQL, which keeps append() fast.
+_INSERT_EVENT = _events.insert().returning(_events.c.id)
+_IDS_FOR_CLIENT_IDS = select(_events.c.client_event_id, _events.c.id).where(
+    _events.c.client_event_id.in_(bindparam("client_ids", expanding=True))
 )
-from nb_label.store import migrations
-from nb_label.store.tables import EVENT_COLUMNS, datasets, events
-
-_JSON_COLUMNS = ("value", "suggestion")
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, default=_jsonable)
-
-
-def _jsonable(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    if isinstance(value, (set, tuple)):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} cannot be stored as JSON")
-
-
-def _masked(url: sa.URL) -> str:
-    return url.render_as_string(hide_password=True)
-
-
-def _as_url(target: str | Path) -> sa.URL:
-    text = str(target)
-    if "://" not in text:
-        return make_url(f"sqlite:///{Path(text).expanduser().resolve()}")
-    url = make_url(text)
-    if url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    return url
-
-
-def _utc(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
 
 
 class Store:
-    """An append-only event store.
+    """An append-only log of annotation events in SQLite or PostgreSQL.
 
-    Use :func:`open_store` to make one.
+    Open one with :func:`open_store`. Events are never changed or deleted: an undo is a new
+    ``retract`` event. Every :meth:`append` is committed before it returns.
 
     Parameters
     ----------
-    url : sqlalchemy.URL
-        Where the events live.
+    target : str or os.PathLike
+        A file path (an SQLite file, created if missing), ``":memory:"``, or a SQLAlchemy URL
+        (``sqlite:///...``, ``postgresql://user:password@host/db``).
     busy_timeout : float, default 5.0
-        Seconds a SQLite writer waits for another one before giving up.
+        Seconds to wait for another process's write lock before raising
+        :class:`~nb_label.errors.StoreLockedError`.
+
+    Attributes
+    ----------
+    url : str
+        The store's URL with any password shown as ``***``.
+    dialect : str
+        ``"sqlite"`` or ``"postgresql"``.
+    version : int
+        The layout version of the store (see :mod:`nb_label.store.migrations`).
     """
 
-    def __init__(self, url: sa.URL, *, busy_timeout: float = 5.0) -> None:
-        self._url = url
-        self.dialect = url.get_backend_name()
-        if self.dialect not in ("sqlite", "postgresql"):
-            raise ValueError(f"nb_label stores events in SQLite or PostgreSQL, not {self.dialect}")
-        self._engine = self._make_engine(busy_timeout)
-        self._conn: sa.Connection | None = None
-        # Built once: statements with bound parameters reuse SQLAlchemy's compiled cache.
-        self._insert_event = events.insert().returning(events.c.id)
-        self._find_client_id = sa.select(events.c.id).where(
-            events.c.client_event_id == sa.bindparam("cid")
-        )
-        self._open()
-
-    # -- connecting ---------------------------------------------------------------------------
-    def _make_engine(self, busy_timeout: float) -> sa.Engine:
-        if self.dialect == "postgresql":
-            return sa.create_engine(self._url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-        database = self._url.database or ""
-        if database and database != ":memory:" and "mode=ro" not in str(self._url):
-            parent = Path(database).parent
-            if not parent.exists():
-                raise StoreError(
-                    f"the folder {parent} for the store does not exist; create it or pick "
-                    "another path"
-                )
-        engine = sa.create_engine(
-            self._url, connect_args={"timeout": busy_timeout}, poolclass=sa.pool.StaticPool
-        )
-        timeout_ms = int(busy_timeout * 1000)
-
-        @sa_event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy, not pysqlite, decide when transactions begin (see _on_begin).
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
-            if "mode=ro" not in str(self._url):
-                cursor.execute("PRAGMA journal_mode = WAL")
-                # NORMAL in WAL mode: a commit survives the process being killed (the kernel
-                # dying), which is our promise; only a power cut may lose the last commits.
-                cursor.execute("PRAGMA synchronous = NORMAL")
-            cursor.close()
-
-        @sa_event.listens_for(engine, "begin")
-        def _on_begin(conn: sa.Connection) -> None:
-            # pysqlite emits no BEGIN itself; IMMEDIATE takes the write lock up front, so two
-            # writers queue on busy_timeout instead of failing halfway through.
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if not self._read_only else "BEGIN")
-
-        return engine
-
-    @property
-    def _read_only(self) -> bool:
-        return "mode=ro" in str(self._url)
-
-    def _open(self) -> None:
+    def __init__(self, target: str | os.PathLike, *, busy_timeout: float = 5.0) -> None:
+        if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, (int, float)):
+            raise ValueError(f"busy_timeout is in seconds (a number); got {busy_timeout!r}.")
+        if busy_timeout < 0:
+            raise ValueError(f"busy_timeout must be 0 or more seconds; got {busy_timeout!r}.")
+        self._url = engine.target_url(target)
+        self.url: str = engine.masked(self._url)
+        self.dialect: str = self._url.get_backend_name()
+        _check_folder(self._url)
+        self._engine = engine.build_engine(self._url, busy_timeout=busy_timeout)
+        self._writer = self._engine.execution_options(nbl_write=True)
+        self._closed = False
+        # SQLite: keep one connection for the store's life (an append then costs a few
+        # statements, no pool checkout). The lock lets a second thread share it safely.
+        # PostgreSQL: a pooled connection per call, checked by pool_pre_ping.
+        self._lock = threading.RLock()
+        self._held: Connection | None = None
         try:
-            self._conn = self._engine.connect()
-            with self._conn.begin():
-                if self._read_only:
-                    version = migrations.current_version(self._conn)
-                    if version != migrations.STORE_VERSION:
-                        raise StoreReadOnlyError(
-                            f"the read-only store {self.url} needs an upgrade (version "
-                            f"{version}); open it writable once"
-                        )
-                else:
-                    migrations.migrate(self._conn)
-        except StoreError:
-            self.close()
+            with self._translated_errors():
+                self.version: int = migrations.prepare(
+                    self._engine, self._writer, where=self._where()
+                )
+                if self.dialect == "sqlite":
+                    self._held = self._engine.connect()
+        except BaseException:
+            self._engine.dispose()
             raise
-        except sa.exc.DBAPIError as err:
-            self.close()
-            raise self._translate(err) from None
 
-    def _translate(self, err: sa.exc.DBAPIError) -> StoreError:
-        message = str(getattr(err, "orig", err)).strip().splitlines()[0] if err else ""
-        lowered = message.lower()
-        if self._url.password:
-            message = message.replace(str(self._url.password), "***")
-        if "file is not a database" in lowered or "malformed" in lowered:
-            return StoreCorruptError(
-                f"{self._url.database} is not an nb_label store or is damaged ({message}). "
-                "It was not changed: restore it from a copy, or pass another store path"
-            )
-        if "readonly" in lowered or "read-only" in lowered:
-            return StoreReadOnlyError(
-                f"the store {self.url} is read-only ({message}); open a writable copy, or "
-                "check the file's permissions and the disk"
-            )
-        if "locked" in lowered or "busy" in lowered:
-            return StoreLockedError(
-                f"the store {self.url} is locked by another process ({message}); nothing was "
-                "lost. Close the other writer or try again"
-            )
-        if self.dialect == "postgresql" and isinstance(err, sa.exc.OperationalError):
-            return StoreConnectionError(
-                f"cannot reach the PostgreSQL store {self.url} ({message}); check the host, "
-                "port, database name and credentials"
-            )
-        if "unable to open" in lowered:
-            return StoreError(f"cannot open the store {self.url} ({message}); check the path")
-        return StoreError(f"the store {self.url} failed: {message}")
+    # -- writing ---------------------------------------------------------------------------
 
-    @property
-    def url(self) -> str:
-        """Where the store is, with any password masked."""
-        return _masked(self._url)
-
-    def __repr__(self) -> str:
-        return f"<Store {self.url}>"
-
-    def _connection(self) -> sa.Connection:
-        if self._conn is None:
-            raise StoreError("the store is closed; open it again with nb_label.open_store(...)")
-        return self._conn
-
-    # -- writing ------------------------------------------------------------------------------
-    def _row(self, event: dict[str, Any], now: datetime) -> dict[str, Any]:
-        unknown = set(event) - set(EVENT_COLUMNS)
-        if unknown:
-            raise ValueError(f"unknown event fields {sorted(unknown)}; known: {EVENT_COLUMNS}")
-        for required in ("dataset", "annotator", "kind"):
-            if not event.get(required):
-                raise ValueError(f"an event needs a {required}")
-        row = {c: event.get(c) for c in EVENT_COLUMNS if c != "id"}
-        row["client_event_id"] = str(event.get("client_event_id") or uuid.uuid4().hex)
-        row["value"] = _json(event.get("value"))
-        row["suggestion"] = _json(event.get("suggestion"))
-        row["client_time"] = _utc(event.get("client_time"))
-        row["committed_at"] = now
-        row["source"] = event.get("source") or "human"
-        row["labelset_version"] = int(event.get("labelset_version") or 0)
-        for number in ("seconds", "suggestion_p"):
-            if row[number] is not None:
-                row[number] = float(row[number])
-                if not math.isfinite(row[number]):
-                    row[number] = None
-        return row
-
-    def append(self, event: dict[str, Any]) -> int:
+    def append(self, event: Mapping) -> int:
         """Commit one event and return its id.
 
-        A ``client_event_id`` that is already stored is not stored again: the first event's
-        id is returned, so a resent answer is saved once.
+        Parameters
+        ----------
+        event : dict
+            Fields from :data:`EVENT_COLUMNS` (``dataset``, ``annotator`` and ``kind`` are
+            required; ``id`` and ``committed_at`` are set by the store). Without a
+            ``client_event_id`` a random one is made.
+
+        Returns
+        -------
+        int
+            The new event's id or, if an event with the same ``client_event_id`` is already
+            stored, that event's id (nothing new is stored: resending is safe).
         """
         return self.append_many([event])[0]
 
-    def append_many(self, new_events: Iterable[dict[str, Any]]) -> list[int]:
-        """Commit several events in one transaction; return their ids in order."""
-        conn = self._connection()
-        now = datetime.now(timezone.utc)
-        rows = [self._row(e, now) for e in new_events]
-        ids: list[int] = []
-        try:
-            with conn.begin():
-                for row in rows:
-                    existing = conn.execute(
-                        self._find_client_id, {"cid": row["client_event_id"]}
-                    ).scalar()
-                    if existing is not None:
-                        ids.append(int(existing))
-                        continue
-                    result = conn.execute(self._insert_event, row)
-                    ids.append(int(result.scalar_one()))
-        except sa.exc.DBAPIError as err:
-            raise self._translate(err) from None
+    def append_many(self, events: Iterable[Mapping]) -> list[int]:
+        """Commit several events in one transaction; all are stored or none.
+
+        Returns
+        -------
+        list of int
+            One id per event, in order, as :meth:`append` would return.
+        """
+        events = list(events)
+        if not events:
+            return []
+        with self._translated_errors():
+            try:
+                # Most events are new: insert straight away, without looking anything up.
+                with self._transaction(write=True) as connection:
+                    return self._insert(connection, events, known={})
+            except IntegrityError:
+                # A client_event_id is already stored (a resend, or another writer's): that
+                # attempt rolled back; look the stored ones up and insert only the others.
+                with self._transaction(write=True) as connection:
+                    client_ids = {encoding.client_id_of(event) for event in events} - {None}
+                    known = self._ids_for_client_ids(connection, client_ids)
+                    return self._insert(connection, events, known=known)
+
+    def _insert(self, connection: Connection, events: list[Mapping], *, known: dict) -> list[int]:
+        committed_at = dt.datetime.now(dt.timezone.utc)
+        ids = []
+        # Each event is checked inside the transaction: a bad event anywhere in the batch
+        # rolls back the whole batch.
+        for event in events:
+            client_id = encoding.client_id_of(event)
+            if client_id is not None and client_id in known:
+                ids.append(known[client_id])
+                continue
+            row = encoding.event_row(event, committed_at=committed_at)
+            new_id = connection.execute(_INSERT_EVENT, row).scalar_one()
+            known[row["client_event_id"]] = new_id
+            ids.append(new_id)
         return ids
 
-    # -- reading ------------------------------------------------------------------------------
-    def _read(self, query: sa.Select) -> list[sa.Row]:
-        conn = self._connection()
-        try:
-            with conn.begin():
-                return list(conn.execute(query))
-        except sa.exc.DBAPIError as err:
-            raise self._translate(err) from None
+    def _ids_for_client_ids(self, connection: Connection, client_ids: set[str]) -> dict:
+        found = {}
+        ordered = sorted(client_ids)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            rows = connection.execute(_IDS_FOR_CLIENT_IDS, {"client_ids": chunk}).all()
+            found.update(dict(rows))
+        return found
+
+    # -- reading ---------------------------------------------------------------------------
 
     def events(
         self,
@@ -270,118 +165,255 @@ class Store:
         kinds: Iterable[str] | None = None,
         since_id: int | None = None,
     ) -> pd.DataFrame:
-        """Every matching event, oldest first, as a DataFrame (JSON fields decoded)."""
-        query = sa.select(events).order_by(events.c.id)
+        """Every matching event, ordered by id.
+
+        Parameters
+        ----------
+        dataset : str, optional
+            Only this dataset's events.
+        annotator : str, optional
+            Only this annotator's events.
+        kinds : iterable of str, optional
+            Only events of these kinds (e.g. ``["label", "retract"]``).
+        since_id : int, optional
+            Only events with an id greater than this (for incremental reads).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`EVENT_COLUMNS`; ``value`` and ``suggestion`` decoded from JSON,
+            times timezone-aware UTC. Empty (with the same columns) when nothing matches.
+        """
+        query = self._events_query(
+            schema.EVENT_COLUMNS,
+            dataset=dataset,
+            annotator=annotator,
+            kinds=kinds,
+            since_id=since_id,
+        )
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            rows = connection.execute(query).all()
+        return encoding.events_frame(rows)
+
+    def event_rows(
+        self,
+        dataset: str | None = None,
+        *,
+        annotator: str | None = None,
+        kinds: Iterable[str] | None = None,
+        since_id: int | None = None,
+        columns: Iterable[str] | None = None,
+    ) -> tuple[list[str], list[tuple]]:
+        """Like :meth:`events`, as plain tuples: quicker when no DataFrame is needed.
+
+        Parameters
+        ----------
+        dataset, annotator, kinds, since_id
+            As in :meth:`events`.
+        columns : iterable of str, optional
+            The fields to return, from :data:`EVENT_COLUMNS` (default: all, in that order).
+
+        Returns
+        -------
+        names : list of str
+            The column names, in the order of each tuple.
+        rows : list of tuple
+            One tuple per event, ordered by id; ``value`` and ``suggestion`` decoded from JSON,
+            times as timezone-aware UTC datetimes, missing values as None.
+        """
+        names = list(schema.EVENT_COLUMNS if columns is None else columns)
+        unknown = [name for name in names if name not in schema.EVENT_COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown event columns {unknown}; choose from {EVENT_COLUMNS}.")
+        query = self._events_query(
+            names, dataset=dataset, annotator=annotator, kinds=kinds, since_id=since_id
+        )
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            rows = connection.execute(query).all()
+        json_at = [i for i, name in enumerate(names) if name in ("value", "suggestion")]
+        if not json_at:
+            return names, [tuple(row) for row in rows]
+        decoded = []
+        for row in rows:
+            row = list(row)
+            for i in json_at:
+                row[i] = encoding.decode_json(row[i])
+            decoded.append(tuple(row))
+        return names, decoded
+
+    def _events_query(self, names, *, dataset, annotator, kinds, since_id):
+        query = select(*(_events.c[name] for name in names))
         if dataset is not None:
-            query = query.where(events.c.dataset == dataset)
+            query = query.where(_events.c.dataset == dataset)
         if annotator is not None:
-            query = query.where(events.c.annotator == annotator)
+            query = query.where(_events.c.annotator == annotator)
         if kinds is not None:
-            query = query.where(events.c.kind.in_(list(kinds)))
+            if isinstance(kinds, str):
+                kinds = [kinds]
+            query = query.where(_events.c.kind.in_(list(kinds)))
         if since_id is not None:
-            query = query.where(events.c.id > since_id)
-        rows = self._read(query)
-        frame = pd.DataFrame.from_records(rows, columns=EVENT_COLUMNS)
-        for column in _JSON_COLUMNS:
-            frame[column] = pd.Series(
-                [json.loads(v) if isinstance(v, str) else None for v in frame[column]],
-                index=frame.index,
-                dtype=object,
+            # int() also turns a numpy integer (which SQLite would bind as a blob) into a number.
+            query = query.where(_events.c.id > _as_id(since_id))
+        return query.order_by(_events.c.id)
+
+    def event_for_client_id(self, client_event_id: str) -> dict | None:
+        """The stored event with this ``client_event_id`` as a dict, or None."""
+        query = select(_events).where(_events.c.client_event_id == str(client_event_id))
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            row = connection.execute(query).mappings().first()
+        return None if row is None else encoding.event_dict(row)
+
+    # -- datasets --------------------------------------------------------------------------
+
+    def ensure_dataset(self, name: str, fingerprint: Mapping) -> dict:
+        """Register ``name`` with ``fingerprint`` unless known; return the stored fingerprint.
+
+        The caller compares the returned fingerprint with its own to notice a changed dataset.
+        """
+        _check_dataset_name(name)
+        text = encoding.encode_json(dict(fingerprint), field="fingerprint")
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            stored = connection.execute(
+                select(_datasets.c.fingerprint).where(_datasets.c.name == name)
+            ).scalar_one_or_none()
+            if stored is not None:
+                return encoding.decode_json(stored)
+            connection.execute(
+                _datasets.insert().values(
+                    name=name, fingerprint=text, created_at=dt.datetime.now(dt.timezone.utc)
+                )
             )
-        for column in ("client_time", "committed_at"):
-            frame[column] = pd.to_datetime(frame[column], utc=True)
-        frame["retracts"] = frame["retracts"].astype("Int64")
-        frame["id"] = frame["id"].astype("int64")
-        return frame
+        return encoding.decode_json(text)
 
-    def event_for_client_id(self, client_event_id: str) -> dict[str, Any] | None:
-        """The stored event with this client id, or None."""
-        rows = self._read(sa.select(events).where(events.c.client_event_id == client_event_id))
-        if not rows:
-            return None
-        row = dict(rows[0]._mapping)
-        for column in _JSON_COLUMNS:
-            row[column] = None if row[column] is None else json.loads(row[column])
-        return row
-
-    # -- datasets -----------------------------------------------------------------------------
-    def ensure_dataset(self, name: str, fingerprint: dict[str, Any]) -> dict[str, Any]:
-        """Register a dataset's fingerprint if it is new; return the stored fingerprint."""
-        stored = self._read(sa.select(datasets.c.fingerprint).where(datasets.c.name == name))
-        if stored:
-            return json.loads(stored[0][0])
-        conn = self._connection()
-        try:
-            with conn.begin():
-                conn.execute(
-                    datasets.insert().values(
-                        name=name,
-                        fingerprint=json.dumps(fingerprint),
-                        created_at=datetime.now(timezone.utc),
+    def update_dataset(self, name: str, fingerprint: Mapping) -> None:
+        """Replace the stored fingerprint of ``name`` (registering it if unknown)."""
+        _check_dataset_name(name)
+        text = encoding.encode_json(dict(fingerprint), field="fingerprint")
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            updated = connection.execute(
+                _datasets.update().where(_datasets.c.name == name).values(fingerprint=text)
+            ).rowcount
+            if not updated:
+                connection.execute(
+                    _datasets.insert().values(
+                        name=name, fingerprint=text, created_at=dt.datetime.now(dt.timezone.utc)
                     )
                 )
-        except sa.exc.IntegrityError:  # another annotator registered it first: theirs stands
-            return self.ensure_dataset(name, fingerprint)
-        except sa.exc.DBAPIError as err:
-            raise self._translate(err) from None
-        return fingerprint
-
-    def update_dataset(self, name: str, fingerprint: dict[str, Any]) -> None:
-        """Record a dataset's new fingerprint (after rows were appended)."""
-        conn = self._connection()
-        try:
-            with conn.begin():
-                conn.execute(
-                    datasets.update()
-                    .where(datasets.c.name == name)
-                    .values(fingerprint=json.dumps(fingerprint))
-                )
-        except sa.exc.DBAPIError as err:
-            raise self._translate(err) from None
 
     def datasets(self) -> pd.DataFrame:
-        """Every dataset in the store: name, fingerprint, created_at."""
-        rows = self._read(sa.select(datasets).order_by(datasets.c.created_at))
-        frame = pd.DataFrame.from_records(rows, columns=["name", "fingerprint", "created_at"])
-        frame["fingerprint"] = [json.loads(f) for f in frame["fingerprint"]]
-        return frame
+        """Registered datasets: columns ``name``, ``fingerprint`` (dict), ``created_at`` (UTC)."""
+        query = select(_datasets.c.name, _datasets.c.fingerprint, _datasets.c.created_at)
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            rows = connection.execute(query.order_by(_datasets.c.name)).all()
+        return pd.DataFrame(
+            {
+                "name": pd.Series([r[0] for r in rows], dtype="str"),
+                "fingerprint": pd.Series(
+                    [encoding.decode_json(r[1]) for r in rows], dtype="object"
+                ),
+                "created_at": pd.Series(pd.to_datetime([r[2] for r in rows], utc=True)).astype(
+                    "datetime64[us, UTC]"
+                ),
+            }
+        )
 
-    # -- lifetime -----------------------------------------------------------------------------
+    # -- lifetime --------------------------------------------------------------------------
+
     def close(self) -> None:
-        """Close the connection (events are already committed)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        self._engine.dispose()
+        """Close the store's connections. Closing twice is harmless."""
+        with self._lock:
+            self._closed = True
+            if self._held is not None:
+                self._held.close()
+                self._held = None
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc_info) -> None:
         self.close()
 
+    def __repr__(self) -> str:
+        state = " closed" if self._closed else ""
+        return f"<Store{state} {self.url}>"
 
-def open_store(target: str | Path | Store, *, busy_timeout: float = 5.0) -> Store:
-    """Open (or create) an event store.
+    def _where(self) -> str:
+        return engine.sqlite_path(self._url) or self.url
+
+    @contextlib.contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[Connection]:
+        """A transaction that commits on success; ``write`` takes SQLite's write lock first."""
+        with self._lock:
+            if self._closed:
+                raise StoreError(
+                    f"The store {self.url} is closed; open it again with open_store()."
+                )
+            if self._held is None:
+                with (self._writer if write else self._engine).begin() as connection:
+                    yield connection
+                return
+            self._held.execution_options(nbl_write=write)
+            with self._held.begin():
+                yield self._held
+
+    @contextlib.contextmanager
+    def _translated_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            error = failures.translate(exc, self._url)
+            # The driver's exception could echo connection details: with a password in play,
+            # keep it out of the traceback (the message already carries its masked text).
+            if self._url.password:
+                raise error from None
+            raise error from exc
+
+
+def _check_folder(url) -> None:
+    path = engine.sqlite_path(url) if url.get_backend_name() == "sqlite" else None
+    if path is not None and not Path(path).parent.is_dir():
+        raise StoreConnectionError(
+            f"The folder {Path(path).parent} for the store {path} does not exist; create it "
+            "or pick another path."
+        )
+
+
+def _as_id(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"since_id must be an event id (an integer); got {value!r}.")
+    return int(value)
+
+
+def _check_dataset_name(name) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"A dataset name must be a non-empty string; got {name!r}.")
+
+
+def open_store(target: str | os.PathLike | Store, *, busy_timeout: float = 5.0) -> Store:
+    """Open (creating or upgrading if needed) the event store at ``target``.
 
     Parameters
     ----------
-    target : str, Path or Store
-        A SQLite file path, a SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``) or an
-        open store (returned as is).
+    target : str, os.PathLike or Store
+        A file path for an SQLite store (created if missing), ``":memory:"``, a SQLAlchemy
+        URL (``sqlite:///labels.db``, ``postgresql://user:password@host/db``; plain
+        ``postgresql://`` uses the psycopg 3 driver), or an open :class:`Store`, returned as
+        is.
     busy_timeout : float, default 5.0
-        Seconds a SQLite writer waits for another one before giving up.
+        Seconds to wait for another process's write lock before raising
+        :class:`~nb_label.errors.StoreLockedError`.
 
     Returns
     -------
     Store
+
+    Raises
+    ------
+    nb_label.errors.StoreError
+        A subclass saying what went wrong and what to do: the file is not a database, the
+        server cannot be reached, the store is newer than this nb_label, ...
     """
     if isinstance(target, Store):
         return target
-    if not isinstance(target, (str, Path)) or not str(target).strip():
-        raise ValueError("store= must be a file path, a database URL or an open store")
-    try:
-        url = _as_url(target)
-    except sa.exc.ArgumentError as err:
-        raise ValueError(f"{target!r} is not a file path or a database URL: {err}") from None
-    return Store(url, busy_timeout=busy_timeout)
+    return Store(target, busy_timeout=busy_timeout)

@@ -24,9 +24,7 @@ class TableView:
         self.columns = list(columns)
 
     def render(self, row: dict[str, Any]) -> list[dict[str, Any]]:
-        values = [
-            ("(missing)" if is_missing(row[c]) else as_text(row[c])) for c in self.columns
-        ]
+        values = [("(missing)" if is_missing(row[c]) else as_text(row[c])) for c in self.columns]
         return [{"kind": "table", "columns": [str(c) for c in self.columns], "values": values}]
 
 

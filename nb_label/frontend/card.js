@@ -1,0 +1,966 @@
+// nb_label item card: one anywidget ES module (no build step, no imports).
+//
+// The contract with the kernel is docs/protocol.md. The pure logic (state machine, key
+// mapping, stopwatch, formatting) is exported by name so `node --test` can import this file;
+// nothing here touches document/window/localStorage at import time.
+
+const WAITING_TEXT = "waiting for the kernel (a cell may be running)";
+const ACK_OVERDUE_MS = 10_000;
+const RATE_WINDOW = 10; // answers used for the items-per-minute figure
+
+// ---------------------------------------------------------------------------------------
+// Small pure helpers
+// ---------------------------------------------------------------------------------------
+
+/** A fresh client event id: a UUID where the platform gives one, random hex otherwise. */
+export function defaultNewId() {
+  const c = globalThis.crypto;
+  if (c && typeof c.randomUUID === "function") return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c && typeof c.getRandomValues === "function") c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Measures visible time: pauses while the page is hidden so `seconds` counts attention,
+ * not wall time.
+ */
+export function createStopwatch(now = () => Date.now()) {
+  let startedAt = null; // null while paused
+  let banked = 0;
+  let hidden = false;
+  return {
+    restart(t = now()) {
+      banked = 0;
+      startedAt = hidden ? null : t;
+    },
+    setHidden(isHidden, t = now()) {
+      if (isHidden === hidden) return;
+      hidden = isHidden;
+      if (hidden && startedAt !== null) {
+        banked += t - startedAt;
+        startedAt = null;
+      } else if (!hidden) {
+        startedAt = t;
+      }
+    },
+    /** Visible milliseconds since the last restart. */
+    read(t = now()) {
+      return banked + (startedAt === null ? 0 : Math.max(0, t - startedAt));
+    },
+    get hidden() {
+      return hidden;
+    },
+  };
+}
+
+/** Items per minute from the times (ms) of the last answers; null until two answers exist. */
+export function itemsPerMinute(times) {
+  const recent = times.slice(-RATE_WINDOW);
+  if (recent.length < 2) return null;
+  const span = recent[recent.length - 1] - recent[0];
+  if (span <= 0) return null;
+  return ((recent.length - 1) * 60_000) / span;
+}
+
+/** The header line: "12 / 5,574 labelled · 9.3 per min · 2 pending". */
+export function formatProgress(progress, { pending = 0, perMinute = null } = {}) {
+  const p = progress || {};
+  const fmt = (n) => Number(n || 0).toLocaleString("en-US");
+  const parts = [`${fmt(p.labelled)} / ${fmt(p.total)} labelled`];
+  if (perMinute !== null && Number.isFinite(perMinute)) {
+    parts.push(`${perMinute.toFixed(1)} per min`);
+  }
+  if (p.skipped) parts.push(`${fmt(p.skipped)} skipped`);
+  if (p.flagged) parts.push(`${fmt(p.flagged)} unsure`);
+  if (pending) parts.push(`${fmt(pending)} pending`);
+  return parts.join(" · ");
+}
+
+/** The suggestion line, or "" when there is none. */
+export function formatSuggestion(suggestion) {
+  if (!suggestion) return "";
+  const name = suggestion.display ?? String(suggestion.value);
+  const pct = typeof suggestion.p === "number" ? ` (${Math.round(suggestion.p * 100)}%)` : "";
+  return `Suggestion: ${name}${pct} — Enter to accept`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys: a pure mapping from a KeyboardEvent-like object to an action
+// ---------------------------------------------------------------------------------------
+
+const RESERVED = {
+  Enter: "accept",
+  s: "skip",
+  b: "back",
+  z: "undo",
+  u: "unsure",
+  x: "none_fits",
+  n: "focus_note",
+  Escape: "focus_card",
+};
+
+/** The letter a key press means: event.key, or event.code ("KeyS") on non-Latin layouts. */
+function letterOf(event) {
+  const key = event.key || "";
+  if (key.length === 1 && /[a-z]/i.test(key)) return key.toLowerCase();
+  const m = /^Key([A-Z])$/.exec(event.code || "");
+  if (key.length === 1 && m && !/[0-9]/.test(key)) return m[1].toLowerCase();
+  return key.length === 1 ? key.toLowerCase() : null;
+}
+
+function labelMatches(label, event) {
+  if (!label) return false;
+  const code = label.code || "";
+  const digit = /^Digit([0-9])$/.exec(code);
+  if (digit) return event.code === code || event.code === `Numpad${digit[1]}`;
+  if (!label.key) return false;
+  const key = String(label.key);
+  if (event.key === key) return true;
+  return key.length === 1 && /[a-z]/i.test(key) && letterOf(event) === key.toLowerCase();
+}
+
+/**
+ * Map a key press to what the card should do.
+ *
+ * @param {object} event - KeyboardEvent-like: key, code, isComposing, ctrlKey, metaKey,
+ *   altKey, shiftKey.
+ * @param {Array} labels - the `labels` trait.
+ * @param {object} [where] - `{place}`: "card" (default), "note" (the note box), "form" (the
+ *   none-fits form) or "button" (a focused button).
+ * @returns {null | {action: string, value?: any, index?: number}} null: not ours, let it go.
+ *   action "typing": stop propagation only (the browser types or clicks).
+ */
+export function keyAction(event, labels, { place = "card" } = {}) {
+  if (!event || event.isComposing || event.keyCode === 229) return null;
+  const key = event.key;
+  if (place === "note" || place === "form") {
+    if (event.ctrlKey || event.metaKey || event.altKey) return { action: "typing" };
+    if (key === "Escape") return { action: place === "note" ? "leave_note" : "cancel_form" };
+    if (key === "Enter" && !event.shiftKey) {
+      return { action: place === "note" ? "leave_note" : "submit_form" };
+    }
+    return { action: "typing" };
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return null; // copy, paste, browser keys
+  if (place === "button" && (key === "Enter" || key === " ")) return { action: "typing" };
+  const list = Array.isArray(labels) ? labels : [];
+  for (let i = 0; i < list.length; i++) {
+    if (labelMatches(list[i], event)) return { action: "label", value: list[i].value, index: i };
+  }
+  if (key === "Enter" || key === "Escape") return { action: RESERVED[key] };
+  const letter = letterOf(event);
+  if (letter && Object.hasOwn(RESERVED, letter)) return { action: RESERVED[letter] };
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// The card's state machine
+// ---------------------------------------------------------------------------------------
+
+const ANSWER_KINDS = { label: "label", accept: "label", skip: "skip", unsure: "flag", none_fits: "none_fits" };
+
+/**
+ * Create the card's state: buffer, history, outbox. Methods take inputs and return effects
+ * `{send: [messages], changed: boolean, announce: string | null}`; the caller sends the
+ * messages and re-renders.
+ *
+ * @param {object} [options]
+ * @param {() => number} [options.now] - clock in ms (injectable for tests).
+ * @param {() => string} [options.newId] - client event id factory.
+ */
+export function createCard(options = {}) {
+  const now = options.now || (() => Date.now());
+  const newId = options.newId || defaultNewId;
+  const stopwatch = createStopwatch(now);
+
+  let generation = -1;
+  let queue = []; // items ahead, in the current generation
+  // history: items shown, in order. entry = {item, answers: [answer...]}; the shown answer is
+  // the last one. answer = {id, kind, value, note, status: pending|saved|refused, reason}
+  const history = [];
+  let index = 0; // history[index] is on screen; index === history.length means nothing shown
+  const outbox = new Map(); // client id -> {msg, sentAt}
+  const answerLog = []; // {entry, answer}: this card's own answers, for undo
+  const answerTimes = [];
+  let seq = 0;
+  let saved = 0;
+  let draftNote = "";
+  let lastProblem = null; // "not saved: ..." until the next answer
+  let connected = true;
+  const listeners = new Set();
+
+  const effects = (send = [], changed = true, announce = null) => ({ send, changed, announce });
+
+  function screen() {
+    return index < history.length ? history[index] : null;
+  }
+  function liveAnswer(entry) {
+    for (let i = entry.answers.length - 1; i >= 0; i--) {
+      if (entry.answers[i].status !== "refused") return entry.answers[i];
+    }
+    return null;
+  }
+  function answeredKeys() {
+    const keys = new Set();
+    for (const { entry, answer } of answerLog) {
+      if (answer.status !== "refused") keys.add(entry.item.key);
+    }
+    return keys;
+  }
+  function noteOf(entry) {
+    const last = entry && entry.answers[entry.answers.length - 1];
+    return (last && last.note) || "";
+  }
+  function show(newIndex) {
+    index = newIndex;
+    const entry = screen();
+    draftNote = noteOf(entry);
+    stopwatch.restart();
+  }
+  /** Move past the item on screen: to the next shown item, else the next queued one. */
+  function advance() {
+    if (index + 1 < history.length) return show(index + 1);
+    index = history.length;
+    pullFromQueue();
+  }
+  function pullFromQueue() {
+    if (index < history.length || queue.length === 0) return;
+    const item = queue.shift();
+    history.push(entryFor(item));
+    show(history.length - 1);
+  }
+  function entryFor(item) {
+    const answers = [];
+    if (item.saved) {
+      const s = item.saved;
+      answers.push({ id: null, kind: s.kind, value: s.value, note: s.note || "", status: "saved" });
+    }
+    return { item, answers };
+  }
+  function nextSeq() {
+    seq += 1;
+    return seq;
+  }
+  function post(msg) {
+    outbox.set(msg.id, { msg, sentAt: now() });
+    return msg;
+  }
+
+  function receive(msg) {
+    if (!msg || typeof msg !== "object") return effects([], false);
+    if (msg.type === "buffer") return receiveBuffer(msg);
+    if (msg.type === "ack") return receiveAck(msg);
+    if (msg.type === "refuse") return receiveRefuse(msg);
+    return effects([], false);
+  }
+
+  function receiveBuffer(msg) {
+    const items = Array.isArray(msg.items) ? msg.items.filter((it) => it && "key" in it) : [];
+    const gen = Number(msg.generation);
+    const mode = msg.mode;
+    if (mode === "jump") {
+      generation = gen;
+      const [first, ...rest] = items;
+      queue = rest;
+      if (first) {
+        // an unanswered item at the end of history was never answered: drop it, the kernel
+        // serves it again later
+        const last = history[history.length - 1];
+        if (last && index >= history.length - 1 && last.answers.length === 0) history.pop();
+        history.push(entryFor(first));
+        show(history.length - 1);
+      }
+      return effects([], true, first ? null : WAITING_TEXT);
+    }
+    if (gen < generation) return effects([], false); // a stale buffer from before a reorder
+    const skip = answeredKeys();
+    const onScreen = screen();
+    if (onScreen) skip.add(onScreen.item.key);
+    if (mode === "replace" || gen > generation) {
+      generation = gen;
+      queue = items.filter((it) => !skip.has(it.key));
+    } else {
+      for (const it of queue) skip.add(it.key);
+      queue.push(...items.filter((it) => !skip.has(it.key)));
+    }
+    pullFromQueue();
+    return effects([], true);
+  }
+
+  function findAnswer(id) {
+    for (const { entry, answer } of answerLog) if (answer.id === id) return { entry, answer };
+    return null;
+  }
+
+  function receiveAck(msg) {
+    const had = outbox.get(msg.id);
+    outbox.delete(msg.id);
+    const found = findAnswer(msg.id);
+    if (found && found.answer.status === "pending") {
+      found.answer.status = "saved";
+      found.answer.eventId = msg.event_id;
+    }
+    if (had && had.msg.type === "answer") saved += 1;
+    return effects([], Boolean(had || found));
+  }
+
+  function receiveRefuse(msg) {
+    const had = outbox.get(msg.id);
+    outbox.delete(msg.id);
+    const reason = String(msg.reason || "refused by the kernel");
+    const found = findAnswer(msg.id);
+    if (found) {
+      found.answer.status = "refused";
+      found.answer.reason = reason;
+    }
+    lastProblem = `not saved: ${reason}`;
+    return effects([], Boolean(had || found), lastProblem);
+  }
+
+  /**
+   * One human action. action: label (opts.value), accept, skip, unsure, none_fits
+   * (opts.value = {proposed, reason}), back, undo. opts.note overrides the draft note.
+   */
+  function press(action, opts = {}) {
+    const t = opts.now ?? now();
+    if (action === "back") return goBack();
+    if (action === "undo") return undo();
+    const kind = ANSWER_KINDS[action];
+    if (!kind) return effects([], false);
+    const entry = screen();
+    if (!entry) return effects([], false, WAITING_TEXT); // never answer an unseen item
+    let value = null;
+    if (action === "label") value = opts.value;
+    if (action === "accept") {
+      if (!entry.item.suggestion) return effects([], false, "no suggestion to accept");
+      value = entry.item.suggestion.value;
+    }
+    if (action === "none_fits") {
+      const v = opts.value || {};
+      const reason = String(v.reason || "").trim();
+      if (!reason) return effects([], false, "say why none of the labels fits");
+      value = { proposed: String(v.proposed || "").trim(), reason };
+    }
+    const note = String(opts.note ?? draftNote ?? "");
+    const id = newId();
+    const answer = { id, kind, value, note, status: "pending", reason: null };
+    entry.answers.push(answer);
+    answerLog.push({ entry, answer });
+    answerTimes.push(t);
+    const seconds = Math.round(stopwatch.read(t) / 10) / 100;
+    lastProblem = null;
+    advance();
+    const next = screen();
+    const msg = post({
+      type: "answer",
+      id,
+      seq: nextSeq(),
+      key: entry.item.key,
+      kind,
+      value,
+      note: note || null,
+      seconds,
+      client_time: new Date(t).toISOString(),
+      suggestion: entry.item.suggestion || null,
+      showing: next ? next.item.key : null,
+    });
+    return effects([msg], true);
+  }
+
+  function goBack() {
+    const target = Math.min(index, history.length) - 1;
+    if (target < 0) return effects([], false, "nothing to go back to");
+    show(target);
+    return effects([], true);
+  }
+
+  function undo() {
+    const last = answerLog.pop();
+    if (!last) return effects([], false, "nothing to undo");
+    const { entry, answer } = last;
+    entry.answers.splice(entry.answers.lastIndexOf(answer), 1);
+    const send = [];
+    if (answer.status !== "refused") {
+      // retract whether acknowledged or not: messages arrive in order
+      send.push(post({ type: "retract", id: newId(), seq: nextSeq(), key: entry.item.key, retracts: answer.id }));
+    }
+    // a pending answer stays in the outbox: the kernel stores it first, then the retraction
+    show(history.indexOf(entry));
+    draftNote = answer.note || "";
+    lastProblem = null;
+    return effects(send, true);
+  }
+
+  /** Messages to send on (re)connect: unacknowledged ones in order, then hello. */
+  function hello() {
+    const resend = [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq);
+    const t = now();
+    for (const o of outbox.values()) o.sentAt = t;
+    connected = true;
+    const have = [];
+    const s = screen();
+    if (s) have.push(s.item.key);
+    for (const it of queue) have.push(it.key);
+    return effects([...resend, { type: "hello", have }], true);
+  }
+
+  /** Put answers saved in localStorage by an earlier page back in the outbox. */
+  function restoreOutbox(messages) {
+    if (!Array.isArray(messages)) return 0;
+    let n = 0;
+    for (const msg of messages) {
+      if (!msg || typeof msg.id !== "string" || outbox.has(msg.id)) continue;
+      if (msg.type !== "answer" && msg.type !== "retract") continue;
+      outbox.set(msg.id, { msg, sentAt: now() });
+      seq = Math.max(seq, Number(msg.seq) || 0);
+      n += 1;
+    }
+    return n;
+  }
+
+  function setConnected(isConnected) {
+    if (connected === isConnected) return effects([], false);
+    connected = isConnected;
+    return effects([], true);
+  }
+
+  function overdueCount(t = now()) {
+    let n = 0;
+    for (const o of outbox.values()) if (t - o.sentAt >= ACK_OVERDUE_MS) n += 1;
+    return n;
+  }
+
+  function statusText(t = now()) {
+    const pending = outbox.size;
+    if (!connected) {
+      return `kernel disconnected: ${pending} answer${pending === 1 ? "" : "s"} not saved`;
+    }
+    if (lastProblem) return lastProblem;
+    if (!screen()) return WAITING_TEXT;
+    const late = overdueCount(t);
+    if (late) return `${pending} pending · not acknowledged after 10 s (is a cell running?)`;
+    if (pending) return `${pending} pending`;
+    if (saved) return "saved";
+    return "";
+  }
+
+  function snapshot(t = now()) {
+    const entry = screen();
+    return {
+      item: entry ? entry.item : null,
+      answer: entry ? entry.answers[entry.answers.length - 1] || null : null,
+      reviewing: index < history.length - 1,
+      note: draftNote,
+      pending: outbox.size,
+      saved,
+      status: statusText(t),
+      perMinute: itemsPerMinute(answerTimes),
+      queued: queue.length,
+      connected,
+    };
+  }
+
+  function notify() {
+    for (const fn of [...listeners]) {
+      try {
+        fn();
+      } catch (err) {
+        console.error("nb_label card: a view failed to update", err);
+      }
+    }
+  }
+
+  return {
+    receive,
+    press,
+    hello,
+    restoreOutbox,
+    setConnected,
+    snapshot,
+    statusText,
+    overdueCount,
+    notify,
+    current: () => {
+      const e = screen();
+      return e ? e.item : null;
+    },
+    currentAnswer: () => {
+      const e = screen();
+      return e ? e.answers[e.answers.length - 1] || null : null;
+    },
+    pendingCount: () => outbox.size,
+    savedCount: () => saved,
+    outboxMessages: () => [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq),
+    queuedKeys: () => queue.map((it) => it.key),
+    historyKeys: () => history.map((e) => e.item.key),
+    generation: () => generation,
+    note: () => draftNote,
+    setNote: (text) => {
+      draftNote = String(text ?? "");
+    },
+    setHidden: (hidden, t) => stopwatch.setHidden(Boolean(hidden), t ?? now()),
+    seconds: (t) => stopwatch.read(t ?? now()) / 1000,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// anywidget glue: initialize (once per model) and render (once per view)
+// ---------------------------------------------------------------------------------------
+
+// anywidget hands initialize and each render a different proxy of one model, so the proxy
+// cannot key the shared state. The model's `layout` is a widget model object that is
+// deserialized once per widget and stays the same; fall back to the proxy if it is missing.
+const CARDS = new WeakMap();
+
+function modelIdentity(model) {
+  let layout = null;
+  try {
+    layout = model.get("layout");
+  } catch (err) {
+    layout = null;
+  }
+  return layout && typeof layout === "object" ? layout : model;
+}
+
+function storageKey(model) {
+  return `nb_label:outbox:${model.get("store_key") || ""}`;
+}
+
+function readStored(model) {
+  try {
+    const text = globalThis.localStorage && globalThis.localStorage.getItem(storageKey(model));
+    const parsed = text ? JSON.parse(text) : [];
+    return Array.isArray(parsed) ? parsed : [];
+  } catch (err) {
+    return []; // storage blocked (private mode, sandbox) or corrupt: the memory outbox works
+  }
+}
+
+function writeStored(model, card) {
+  try {
+    const ls = globalThis.localStorage;
+    if (!ls) return;
+    const messages = card.outboxMessages();
+    if (messages.length) ls.setItem(storageKey(model), JSON.stringify(messages));
+    else ls.removeItem(storageKey(model));
+  } catch (err) {
+    // quota or blocked storage: nothing else to do; the outbox stays in memory
+  }
+}
+
+/** The shared state of one model: created once, whichever of initialize/render comes first. */
+function stateFor(model, cardOptions) {
+  const id = modelIdentity(model);
+  const existing = CARDS.get(id);
+  if (existing) return existing;
+  const card = createCard(cardOptions);
+  const views = new Set();
+  let overdueTimer = null;
+
+  function scheduleOverdueCheck() {
+    if (overdueTimer !== null || card.pendingCount() === 0) return;
+    overdueTimer = setTimeout(() => {
+      overdueTimer = null;
+      card.notify();
+      scheduleOverdueCheck();
+    }, ACK_OVERDUE_MS + 50);
+  }
+
+  function apply(fx) {
+    if (!fx) return;
+    const send = fx.send || [];
+    for (const msg of send) {
+      try {
+        state.model.send(msg);
+      } catch (err) {
+        console.error("nb_label card: could not send", err);
+      }
+    }
+    if (send.length || fx.changed) writeStored(state.model, card);
+    if (send.length) scheduleOverdueCheck();
+    if (fx.changed || fx.announce) {
+      for (const v of views) v.announce(fx.announce);
+      card.notify();
+    }
+  }
+
+  function stop() {
+    if (overdueTimer !== null) clearTimeout(overdueTimer);
+    overdueTimer = null;
+  }
+
+  const state = { card, apply, views, model, wired: false, stop };
+  CARDS.set(id, state);
+  return state;
+}
+
+/** Wire one model's events to its card (once per initialize) and say hello. */
+function wire(model, cardOptions) {
+  const state = stateFor(model, cardOptions);
+  const { card, apply, views } = state;
+  state.model = model; // the initialize proxy: its listeners live as long as the model
+  model.on("msg:custom", (msg) => apply(card.receive(msg)));
+  // The comm closing (the kernel closed the widget or died): anywidget's proxy forwards `on`
+  // to the ipywidgets model, which fires these events. It hides `comm_live` itself.
+  const gone = () => apply(card.setConnected(false));
+  model.on("comm:close", gone);
+  model.on("destroy", gone);
+  // ipywidgets sets `comm_live` true only when a model is made (before initialize) and false
+  // when the kernel restarts or dies; the proxy hides the flag, so any update means "gone".
+  model.on("comm_live_update", gone);
+  for (const name of ["labels", "progress", "message", "keymap", "options"]) {
+    model.on(`change:${name}`, () => card.notify());
+  }
+  let onVisibility = null;
+  if (typeof document !== "undefined" && typeof document.addEventListener === "function") {
+    onVisibility = () => card.setHidden(document.hidden);
+    onVisibility();
+    document.addEventListener("visibilitychange", onVisibility);
+  }
+  if (!state.wired) {
+    state.wired = true;
+    card.restoreOutbox(readStored(model));
+  }
+  apply(card.hello());
+  return () => {
+    if (onVisibility) document.removeEventListener("visibilitychange", onVisibility);
+    state.stop();
+  };
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+/** Build the DOM for one item's blocks: DOM APIs and textContent only, never HTML. */
+export function buildBlocks(doc, blocks) {
+  const frag = doc.createDocumentFragment();
+  for (const block of Array.isArray(blocks) ? blocks : []) {
+    if (!block || typeof block !== "object") continue;
+    if (block.kind === "text") {
+      const p = doc.createElement("div");
+      p.className = "nbl-text";
+      p.dir = "auto";
+      p.textContent = String(block.text ?? "");
+      frag.appendChild(p);
+    } else if (block.kind === "table") {
+      const wrap = doc.createElement("div");
+      wrap.className = "nbl-table-wrap";
+      const table = doc.createElement("table");
+      table.className = "nbl-table";
+      const columns = Array.isArray(block.columns) ? block.columns : [];
+      const values = Array.isArray(block.values) ? block.values : [];
+      const tbody = doc.createElement("tbody");
+      columns.forEach((col, i) => {
+        const tr = doc.createElement("tr");
+        const th = doc.createElement("th");
+        th.scope = "row";
+        th.textContent = String(col);
+        const td = doc.createElement("td");
+        td.dir = "auto";
+        td.textContent = values[i] === null || values[i] === undefined ? "" : String(values[i]);
+        tr.append(th, td);
+        tbody.appendChild(tr);
+      });
+      table.appendChild(tbody);
+      wrap.appendChild(table);
+      frag.appendChild(wrap);
+    } else if (block.kind === "image") {
+      const src = String(block.src || "");
+      if (src.startsWith("data:image/")) {
+        const img = doc.createElement("img");
+        img.className = "nbl-image";
+        img.src = src;
+        img.alt = String(block.alt || "");
+        frag.appendChild(img);
+      } else {
+        const span = doc.createElement("div");
+        span.className = "nbl-missing nbl-image-refused";
+        span.textContent = "(image not shown: not a data:image URL)";
+        frag.appendChild(span);
+      }
+    } else if (block.kind === "missing") {
+      const span = doc.createElement("div");
+      span.className = "nbl-missing";
+      span.textContent = block.text ? String(block.text) : "(missing)";
+      frag.appendChild(span);
+    }
+  }
+  return frag;
+}
+
+const ACTIONS = [
+  ["skip", "Skip", "s"],
+  ["back", "Back", "b"],
+  ["undo", "Undo", "z"],
+  ["unsure", "Unsure", "u"],
+  ["none_fits", "None fits", "x"],
+];
+
+function render({ model, el: host }) {
+  const state = stateFor(model);
+  const { card, apply } = state;
+
+  const root = el("div", "nbl-card");
+  root.tabIndex = 0;
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.setAttribute("role", "group");
+  root.setAttribute("aria-label", "nb_label item card");
+
+  const header = el("div", "nbl-header");
+  const progress = el("span", "nbl-progress");
+  const message = el("span", "nbl-message");
+  header.append(progress, message);
+
+  const item = el("div", "nbl-item");
+  item.tabIndex = -1;
+  const answerLine = el("div", "nbl-answer");
+  const suggestion = el("div", "nbl-suggestion");
+
+  const labelRow = el("div", "nbl-labels");
+  const actionRow = el("div", "nbl-actions");
+  for (const [action, name, key] of ACTIONS) {
+    const b = el("button", "nbl-action-btn");
+    b.type = "button";
+    b.dataset.action = action;
+    b.append(el("span", "nbl-btn-name", name), el("kbd", "nbl-kbd", key));
+    b.setAttribute("aria-label", name);
+    b.title = `${name} (${key})`;
+    actionRow.appendChild(b);
+  }
+
+  const form = el("div", "nbl-nonefits");
+  form.hidden = true;
+  const proposedLabel = el("label", "nbl-form-label", "What is it instead? ");
+  const proposed = el("input", "nbl-proposed");
+  proposed.type = "text";
+  proposedLabel.appendChild(proposed);
+  const reasonLabel = el("label", "nbl-form-label", "Why? ");
+  const reason = el("input", "nbl-reason");
+  reason.type = "text";
+  reasonLabel.appendChild(reason);
+  const formHint = el("span", "nbl-form-hint", "Enter to send · Escape to cancel");
+  form.append(proposedLabel, reasonLabel, formHint);
+
+  const note = el("textarea", "nbl-note");
+  note.placeholder = "Note (n)";
+  note.rows = 1;
+  note.setAttribute("aria-label", "Note");
+
+  const status = el("div", "nbl-status");
+  status.setAttribute("aria-live", "polite");
+  status.setAttribute("role", "status");
+  const keys = el("div", "nbl-keys");
+
+  root.append(header, item, answerLine, suggestion, labelRow, actionRow, form, note, status, keys);
+  host.appendChild(root);
+
+  let shownEntryKey = null;
+  let shownItem = null;
+  let labelsShown = null;
+  let announcement = null;
+
+  function labels() {
+    const l = model.get("labels");
+    return Array.isArray(l) ? l : [];
+  }
+
+  function buildLabels() {
+    const list = labels();
+    if (list === labelsShown) return;
+    labelsShown = list;
+    labelRow.replaceChildren();
+    list.forEach((label, i) => {
+      const b = el("button", "nbl-label-btn");
+      b.type = "button";
+      b.dataset.valueIndex = String(i);
+      const name = label.display ?? String(label.value);
+      b.append(el("span", "nbl-btn-name", name));
+      if (label.key) b.append(el("kbd", "nbl-kbd", label.key));
+      b.setAttribute("aria-label", name);
+      if (label.definition) b.title = String(label.definition);
+      if (label.color) b.style.setProperty("--nbl-label-color", String(label.color));
+      labelRow.appendChild(b);
+    });
+    buildKeys();
+  }
+
+  function buildKeys() {
+    keys.replaceChildren();
+    const add = (k, what) => {
+      const span = el("span", "nbl-key");
+      span.append(el("kbd", "nbl-kbd", k), document.createTextNode(` ${what}`));
+      keys.appendChild(span);
+    };
+    for (const label of labels()) if (label.key) add(label.key, label.display ?? label.value);
+    const keymap = model.get("keymap") || {};
+    const reserved = Object.keys(keymap).length ? keymap : RESERVED;
+    for (const [k, what] of Object.entries(reserved)) add(k, keymap[k] ? what : what.replace("_", " "));
+  }
+
+  function describeAnswer(answer) {
+    if (!answer) return "";
+    let what = answer.kind;
+    if (answer.kind === "label") {
+      const found = labels().find((l) => l.value === answer.value);
+      what = found ? found.display ?? String(found.value) : String(answer.value);
+    } else if (answer.kind === "none_fits" && answer.value) {
+      what = `none fits (${answer.value.proposed || "?"}: ${answer.value.reason || ""})`;
+    } else if (answer.kind === "flag") {
+      what = "unsure";
+    }
+    const st = answer.status === "refused" ? `not saved: ${answer.reason}` : answer.status;
+    return `Your answer: ${what} (${st})`;
+  }
+
+  function update() {
+    const snap = card.snapshot();
+    buildLabels();
+    progress.textContent = formatProgress(model.get("progress"), {
+      pending: snap.pending,
+      perMinute: snap.perMinute,
+    });
+    message.textContent = model.get("message") || "";
+    if (snap.item !== shownItem || !snap.item) {
+      shownItem = snap.item;
+      item.replaceChildren();
+      if (snap.item) {
+        item.dataset.key = snap.item.key;
+        item.appendChild(buildBlocks(document, snap.item.blocks));
+        item.scrollTop = 0;
+      } else {
+        delete item.dataset.key;
+        item.appendChild(el("div", "nbl-waiting", WAITING_TEXT));
+      }
+      if (shownEntryKey !== (snap.item && snap.item.key)) closeForm(false);
+      shownEntryKey = snap.item ? snap.item.key : null;
+    }
+    answerLine.textContent = describeAnswer(snap.answer);
+    answerLine.hidden = !snap.answer;
+    const s = snap.item ? formatSuggestion(snap.item.suggestion) : "";
+    suggestion.textContent = s;
+    suggestion.hidden = !s;
+    if (document.activeElement !== note && note.value !== snap.note) note.value = snap.note;
+    status.textContent = announcement || snap.status;
+    root.dataset.pending = String(snap.pending);
+    root.dataset.saved = String(snap.saved);
+    root.dataset.connected = String(snap.connected);
+    root.dataset.waiting = String(!snap.item);
+    root.classList.toggle("nbl-disconnected", !snap.connected);
+  }
+
+  function openForm() {
+    if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
+    form.hidden = false;
+    proposed.value = "";
+    reason.value = "";
+    proposed.focus();
+  }
+  function closeForm(refocus = true) {
+    if (form.hidden) return;
+    form.hidden = true;
+    if (refocus) root.focus();
+  }
+
+  function dispatch(act) {
+    announcement = null;
+    switch (act.action) {
+      case "label":
+      case "accept":
+      case "skip":
+      case "unsure":
+      case "back":
+      case "undo":
+        card.setNote(note.value);
+        return apply(card.press(act.action, { value: act.value }));
+      case "none_fits":
+        return openForm();
+      case "submit_form": {
+        card.setNote(note.value);
+        const fx = card.press("none_fits", { value: { proposed: proposed.value, reason: reason.value } });
+        if (fx.send.length) closeForm();
+        else (reason.value.trim() ? proposed : reason).focus();
+        return apply(fx);
+      }
+      case "cancel_form":
+        return closeForm();
+      case "focus_note":
+        return note.focus();
+      case "leave_note":
+        card.setNote(note.value);
+        return root.focus();
+      case "focus_card":
+        return root.focus();
+      default:
+        return undefined;
+    }
+  }
+
+  function placeOf(target) {
+    if (target === note) return "note";
+    if (target === proposed || target === reason) return "form";
+    if (target && target.tagName === "BUTTON") return "button";
+    return "card";
+  }
+
+  function onKeyDown(event) {
+    const act = keyAction(event, labels(), { place: placeOf(event.target) });
+    if (!act) return;
+    event.stopPropagation(); // never let a handled key reach JupyterLab
+    if (act.action === "typing") return;
+    event.preventDefault();
+    dispatch(act);
+  }
+
+  function onClick(event) {
+    const button = event.target.closest && event.target.closest("button");
+    if (!button || !root.contains(button)) return;
+    if (button.classList.contains("nbl-label-btn")) {
+      const label = labels()[Number(button.dataset.valueIndex)];
+      if (label) dispatch({ action: "label", value: label.value });
+    } else if (button.dataset.action) {
+      dispatch({ action: button.dataset.action });
+    }
+    if (form.hidden) root.focus();
+  }
+
+  const onInput = () => card.setNote(note.value);
+  root.addEventListener("keydown", onKeyDown);
+  root.addEventListener("click", onClick);
+  note.addEventListener("input", onInput);
+
+  const view = {
+    announce(text) {
+      announcement = text || null;
+    },
+  };
+  state.views.add(view);
+  const unsubscribe = card.subscribe(update);
+  update();
+
+  return () => {
+    unsubscribe();
+    state.views.delete(view);
+    root.removeEventListener("keydown", onKeyDown);
+    root.removeEventListener("click", onClick);
+    note.removeEventListener("input", onInput);
+    root.remove();
+  };
+}
+
+/** anywidget hook: once per model. Options are for tests (clock, id factory). */
+function initialize({ model }, cardOptions) {
+  return wire(model, cardOptions);
+}
+
+// Only the default export: anywidget treats a module with a named `render` as legacy.
+export default { initialize, render };

@@ -1,0 +1,82 @@
+// anywidget's initialize with a fake model: hello, the localStorage outbox, shared state.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, test } from "node:test";
+
+import widget from "../../nb_label/frontend/card.js";
+import { buffer, clock, ids } from "./helpers.mjs";
+
+/** A stand-in for anywidget's model proxy: each call makes a new proxy of one model. */
+function fakeModel(traits) {
+  const handlers = new Map();
+  const sent = [];
+  const base = { layout: { id: "layout-model" }, ...traits };
+  const proxy = () => ({
+    get: (name) => base[name],
+    send: (msg) => sent.push(msg),
+    on: (name, fn) => handlers.set(name, [...(handlers.get(name) || []), fn]),
+    off: () => {},
+  });
+  const fire = (name, ...args) => (handlers.get(name) || []).forEach((fn) => fn(...args));
+  return { proxy, sent, fire };
+}
+
+function fakeStorage() {
+  const data = new Map();
+  return {
+    data,
+    getItem: (k) => (data.has(k) ? data.get(k) : null),
+    setItem: (k, v) => data.set(k, String(v)),
+    removeItem: (k) => data.delete(k),
+  };
+}
+
+beforeEach(() => {
+  globalThis.localStorage = fakeStorage();
+});
+afterEach(() => {
+  delete globalThis.localStorage;
+});
+
+test("importing the module touches no browser globals", async () => {
+  assert.equal(typeof globalThis.document, "undefined");
+  assert.equal(typeof widget.initialize, "function");
+  assert.equal(typeof widget.render, "function");
+});
+
+test("initialize resends the stored outbox, then says hello", () => {
+  const stored = [{ type: "answer", id: "a1", seq: 3, key: "4", kind: "skip", value: null }];
+  localStorage.setItem("nb_label:outbox:k1", JSON.stringify(stored));
+  const m = fakeModel({ store_key: "k1" });
+  const cleanup = widget.initialize({ model: m.proxy() }, { now: clock(), newId: ids() });
+  assert.deepEqual(m.sent.map((x) => x.type), ["answer", "hello"]);
+  assert.equal(m.sent[0].id, "a1");
+  m.fire("msg:custom", { type: "ack", id: "a1", event_id: 9 });
+  assert.equal(localStorage.getItem("nb_label:outbox:k1"), null, "acknowledged: nothing left to resend");
+  cleanup();
+});
+
+test("a corrupt or blocked localStorage does not stop the card", () => {
+  localStorage.setItem("nb_label:outbox:k2", "{not json");
+  const m = fakeModel({ store_key: "k2" });
+  widget.initialize({ model: m.proxy() }, { now: clock(), newId: ids() })();
+  assert.deepEqual(m.sent.map((x) => x.type), ["hello"]);
+  globalThis.localStorage = {
+    getItem() {
+      throw new Error("SecurityError");
+    },
+  };
+  const m2 = fakeModel({ store_key: "k3" });
+  widget.initialize({ model: m2.proxy() }, { now: clock(), newId: ids() })();
+  assert.deepEqual(m2.sent.map((x) => x.type), ["hello"]);
+});
+
+test("buffers from the kernel reach the shared card; hello carries the keys it holds", () => {
+  const m = fakeModel({ store_key: "k4" });
+  widget.initialize({ model: m.proxy() }, { now: clock(), newId: ids() });
+  m.fire("msg:custom", buffer("jump", 1, ["0", "1"]));
+  // a second initialize of the same model (another proxy) reuses the state, not a new card
+  widget.initialize({ model: m.proxy() });
+  const hellos = m.sent.filter((x) => x.type === "hello");
+  assert.equal(hellos.length, 2);
+  assert.deepEqual(hellos[1].have, ["0", "1"]);
+});
