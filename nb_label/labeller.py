@@ -69,6 +69,9 @@ class Labeller:
         How an item is shown; by default text for one column and a table for several.
     buffer : int, default 20
         How many items the card holds ahead of the person.
+    label_duplicates : bool, default False
+        When an item is labelled, give the same label to every item whose shown content is
+        identical (events with source ``"duplicate"``; undo of the original does not undo them).
 
     Examples
     --------
@@ -89,6 +92,7 @@ class Labeller:
         where: Any = None,
         view: View | Any = None,
         buffer: int = 20,
+        label_duplicates: bool = False,
     ) -> None:
         self._source = DataSource(df, show=show, where=where)
         schema = as_schema(labels)
@@ -96,6 +100,7 @@ class Labeller:
         if buffer < 1:
             raise ValueError("buffer= must be at least 1")
         self._buffer_target = int(buffer)
+        self._duplicates = self._source.duplicate_groups() if label_duplicates else None
         if view is None:
             self._view = default_view(self._source.columns)
         elif hasattr(view, "render"):
@@ -271,10 +276,22 @@ class Labeller:
         event_id = self.record_answer(
             position, kind, value, note=note, seconds=seconds, source="human"
         )
+        if kind == "label" and self._duplicates is not None:
+            self._label_duplicates(position, value)
         self._advance_after(position)
         self._push_jump()
         self.notify_answered()
         return event_id
+
+    def _label_duplicates(self, position: int, value: Any) -> None:
+        key = self._source.key_at(position)
+        for other in self._duplicates.get(position, ()):
+            record = self._records.get(other)
+            if other == position or (record is not None and record.state != "unlabelled"):
+                continue
+            self.record_answer(
+                other, "label", value, note=f"same content as item {key!r}", source="duplicate"
+            )
 
     def record_answer(
         self,
@@ -331,7 +348,8 @@ class Labeller:
             Answer(event_id, kind, value, event["note"], event["client_event_id"])
         )
         self._apply_state(position, record.state, previous=previous)
-        self._history.append(position)
+        if source != "duplicate":  # undo steps back through the person's own answers
+            self._history.append(position)
         return event_id
 
     def _apply_state(self, position: int, state: str, *, previous: str) -> None:
@@ -591,11 +609,22 @@ class Labeller:
         """Set the suggestion shown per item: a frame with ``label`` and ``p`` columns."""
         self._suggestions = {}
         if suggestions is not None:
-            index = self._source.df.index
-            for key, value, p in zip(
-                suggestions.index, suggestions["label"], suggestions["p"], strict=True
-            ):
-                self._suggestions[int(index.get_loc(key))] = (value, float(p))
+            positions = self._source.df.index.get_indexer(suggestions.index)
+            if (positions < 0).any():
+                raise ValueError("suggestions name item keys that are not in the DataFrame")
+            self._suggestions = dict(
+                zip(
+                    positions.tolist(),
+                    zip(
+                        suggestions["label"].tolist(),
+                        suggestions["p"].astype(float).tolist(),
+                        strict=True,
+                    ),
+                    strict=True,
+                )
+            )
+        if self._card is not None:
+            self._card.push_buffer(mode="replace")
 
     def suggestion(self, item_key: Hashable | None = None) -> dict[str, Any] | None:
         """The suggestion for an item (current by default), or None."""

@@ -136,6 +136,19 @@ class DataSource:
         """The shown columns' values of one row (O(1) in the number of rows)."""
         return {column: self.df[column].iat[position] for column in self.columns}
 
+    def duplicate_groups(self) -> dict[int, tuple[int, ...]]:
+        """For each row whose shown content repeats: the positions of every copy.
+
+        One vectorised pass (pandas' hashing), so it stays quick on large frames.
+        """
+        hashes = pd.util.hash_pandas_object(self.df[self.columns], index=False)
+        repeated = hashes[hashes.duplicated(keep=False)]
+        positions = self.df.index.get_indexer(repeated.index)
+        groups: dict[int, list[int]] = {}
+        for position, value in zip(positions.tolist(), repeated.to_numpy().tolist(), strict=True):
+            groups.setdefault(value, []).append(position)
+        return {p: tuple(members) for members in groups.values() for p in members}
+
     # -- identity ---------------------------------------------------------------------------
     def _row_digest(self, position: int) -> str:
         digest = hashlib.blake2b(digest_size=8)

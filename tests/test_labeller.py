@@ -236,3 +236,37 @@ def test_sigkill_after_n_labels_loses_nothing(tmp_path):
     lab = nbl.Labeller(df, show="text", labels=["a", "b"], store=str(db), annotator="k")
     assert lab.annotations["label"].notna().sum() == 37
     assert lab.current == 37
+
+
+def test_the_same_flow_on_postgres_and_sqlite(df, store_target):
+    lab = nbl.Labeller(
+        df, show="text", labels=["ham", "spam"], store=store_target, annotator="ana"
+    )
+    lab.label("spam", note="premium")
+    lab.skip()
+    lab.undo()
+    lab.close()
+    again = nbl.Labeller(
+        df, show="text", labels=["ham", "spam"], store=store_target, annotator="ana"
+    )
+    assert again.current == 11
+    assert again.annotations.loc[10, "label"] == "spam"
+    assert again.annotations.loc[10, "note"] == "premium"
+    kinds = again.store.events(again.dataset)["kind"].tolist()
+    assert kinds == ["labelset", "label", "skip", "retract"]
+    again.close()
+
+
+def test_label_duplicates_is_opt_in(db):
+    df = pd.DataFrame({"text": ["same", "other", "same", "same"]})
+    plain = nbl.Labeller(df, show="text", labels=["a", "b"], store=db, annotator="p")
+    plain.label("a")
+    assert plain.annotations["label"].notna().sum() == 1
+    lab = nbl.Labeller(df, show="text", labels=["a", "b"], store=db, annotator="d",
+                       label_duplicates=True)  # fmt: skip
+    lab.label("a")
+    ann = lab.annotations
+    assert ann["label"].tolist()[0] == "a" and ann.loc[[2, 3], "label"].tolist() == ["a", "a"]
+    assert lab.current == 1  # the copies are answered, so the queue skips them
+    sources = lab.store.events(lab.dataset, annotator="d", kinds=["label"])["source"].tolist()
+    assert sources == ["human", "duplicate", "duplicate"]

@@ -51,15 +51,15 @@ def _probabilities(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
     return exp / exp.sum(axis=1, keepdims=True), classes
 
 
+def _digests(X: Any) -> list[str]:
+    rows = X.itertuples(index=False) if isinstance(X, pd.DataFrame) else X
+    return [hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest() for row in rows]
+
+
 def _content_groups(X: Any) -> np.ndarray:
     """Group ids by identical content, so duplicates never sit on both sides of a fold."""
-    rows = X.itertuples(index=False) if isinstance(X, pd.DataFrame) else X
     codes: dict[str, int] = {}
-    groups = []
-    for row in rows:
-        digest = hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest()
-        groups.append(codes.setdefault(digest, len(codes)))
-    return np.asarray(groups)
+    return np.asarray([codes.setdefault(d, len(codes)) for d in _digests(X)])
 
 
 def _fit_and_score(
@@ -72,7 +72,9 @@ def _fit_and_score(
     labels = np.unique(y_train)
     if len(y_audit):
         predicted = fitted.predict(X_audit)
-        result["audit_macro_f1"] = f1_score(y_audit, predicted, average="macro", labels=labels)
+        result["audit_macro_f1"] = f1_score(
+            y_audit, predicted, average="macro", labels=labels, zero_division=0
+        )
         result["audit_accuracy"] = accuracy_score(y_audit, predicted)
     groups = _content_groups(X_train)
     n_folds = min(5, len(np.unique(groups)), int(pd.Series(y_train).value_counts().min()))
@@ -80,7 +82,7 @@ def _fit_and_score(
         cv_pred = cross_val_predict(
             clone(model), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
         )
-        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro")
+        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro", zero_division=0)
         result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
         result["recall"] = dict(
             zip(
@@ -93,6 +95,20 @@ def _fit_and_score(
         result["proba"], result["classes"] = _probabilities(fitted, X_pool)
     result["seconds"] = time.perf_counter() - start
     return result
+
+
+def _missing_hint(X: Any) -> str:
+    """Say so when the features hold missing values, the usual reason a fit fails."""
+    if isinstance(X, (pd.Series, pd.DataFrame)):
+        n_missing = (
+            int(X.isna().to_numpy().any(axis=-1).sum()) if X.ndim > 1 else int(X.isna().sum())
+        )
+        if n_missing:
+            return (
+                f" ({n_missing} labelled items have missing feature values: fill them, e.g. "
+                "df[col].fillna(''), or use a model that accepts NaN)"
+            )
+    return ""
 
 
 def _n_rows(X: Any) -> int:
@@ -219,6 +235,10 @@ class ActiveLoop:
                 f"labels; have {have})"
             )
         audit = labels[audit_mask]
+        if len(audit) and not callable(self.features):
+            # A copy of an audit item in the training set would flatter the audit score.
+            seen = set(_digests(self._X(audit.index)))
+            train = train[[d not in seen for d in _digests(self._X(train.index))]]
         pool = self.labeller.unlabelled_keys()
         inputs = {
             "X_train": self._X(train.index),
@@ -249,7 +269,10 @@ class ActiveLoop:
         try:
             result = _fit_and_score(self.model, **job["inputs"])
         except Exception as err:
-            self.labeller.message = f"model error: {type(err).__name__}: {err}"
+            hint = _missing_hint(job["inputs"]["X_train"])
+            self.labeller.message = f"model error: {type(err).__name__}: {err}{hint}"
+            if hint:
+                raise ValueError(f"the model failed: {err}{hint}") from err
             raise
         return self._apply(result, job["meta"])
 
@@ -373,7 +396,8 @@ class ActiveLoop:
             except Exception as err:  # shown, never swallowed, never stops labelling
                 self.labeller.message = f"model error: {type(err).__name__}: {err}"
         if self._future is None:
-            n = len(self._labelled())
+            progress = self.labeller.progress  # O(1): no scan of the labels per answer
+            n = progress["labelled"] + progress["flagged"]
             if n - self._labels_at_last_round >= self.retrain_every:
                 job, message = self._prepare()
                 if job is None:

@@ -138,3 +138,27 @@ def test_plot_returns_axes(lab, sms):
     ax = loop.plot()
     assert ax.get_xlabel() == "labels"
     assert np.isfinite(loop.history["cv_macro_f1"]).all()
+
+
+def test_missing_feature_values_are_explained(tmp_path):
+    df = pd.DataFrame({"text": ["free cash", None, "see you", "win now", "lunch?", None] * 3})
+    truth = pd.Series(["spam", "ham", "ham", "spam", "ham", "spam"] * 3)
+    lab = nbl.Labeller(df, show="text", labels=["ham", "spam"], store=str(tmp_path / "n.db"))
+    simulate(lab, truth, n=18)
+    loop = ActiveLoop(lab, text_model(), features="text")
+    with pytest.raises(ValueError, match="missing feature values"):
+        loop.retrain()
+    assert "fillna" in lab.message
+
+
+def test_a_class_that_first_appears_later(tmp_path, sms):
+    lab = nbl.Labeller(
+        sms, show="text", labels=["ham", "spam", "other"], store=str(tmp_path / "c.db")
+    )
+    loop = ActiveLoop(lab, text_model(), features="text", random_state=0)
+    simulate(lab, sms["label"], n=40, loop=loop, batch=20, seed=0)
+    for _ in range(2):
+        lab.label("other")
+    row = loop.retrain()
+    assert set(loop.model_.classes_) == {"ham", "spam", "other"}
+    assert row["n_labels"] == 42
