@@ -7,6 +7,7 @@ turns a human action into an event, commits it, and moves on.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import time
 import uuid
@@ -15,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nb_label._keys import decode_key, encode_key
@@ -146,6 +148,17 @@ class Labeller:
             self._store.update_dataset(self.dataset, fingerprint)  # rows appended at the end
 
     def _load_state(self) -> None:
+        # Reading 100k events allocates many small objects; the cyclic collector would rescan
+        # them over and over (it tripled the time). None of them form cycles.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_events()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _load_events(self) -> None:
         names, rows = self._store.event_rows(
             self.dataset,
             annotator=self.annotator,
@@ -167,8 +180,19 @@ class Labeller:
             if record is None:
                 record = records[position] = ItemRecord()
             record.answers.append(Answer(event_id, kind, value, note, cid))
+        # One pass to set the counts and the queue, in bulk rather than item by item.
+        finished, skipped = [], []
         for position, record in records.items():
-            self._apply_state(position, record.state, previous="unlabelled")
+            state = record.state
+            if state in self._counts:
+                self._counts[state] += 1
+            if state in FINISHED_STATES:
+                finished.append(position)
+            elif state == "skipped":
+                skipped.append(position)
+        self._queue.finish_many(np.asarray(finished, dtype=np.int64))
+        for position in skipped:
+            self._queue.skip(position)
 
     # -- properties ---------------------------------------------------------------------------
     @property

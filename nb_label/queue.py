@@ -38,6 +38,10 @@ class ItemQueue:
         self._skipped.pop(position, None)
         self._returned.pop(position, None)
 
+    def finish_many(self, positions: np.ndarray) -> None:
+        """Mark many items finished at once (when a store is reopened)."""
+        self._finished[positions] = True
+
     def skip(self, position: int) -> None:
         """The item comes back after every unlabelled one."""
         self._finished[position] = True

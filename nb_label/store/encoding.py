@@ -54,9 +54,24 @@ def encode_json(value, *, field: str) -> str | None:
         ) from None
 
 
+_SCALARS: dict[str, object] = {}
+
+
 def decode_json(text: str | None):
-    """The Python value stored as JSON ``text``."""
-    return None if text is None else json.loads(text)
+    """The Python value stored as JSON ``text``.
+
+    Scalars (labels repeat across thousands of events) are remembered; lists and dicts are
+    decoded afresh each time, so callers never share a mutable value.
+    """
+    if text is None:
+        return None
+    found = _SCALARS.get(text, _SCALARS)
+    if found is not _SCALARS:
+        return found
+    value = json.loads(text)
+    if isinstance(value, (str, int, float, bool)) and len(_SCALARS) < 100_000:
+        _SCALARS[text] = value
+    return value
 
 
 def _json_default(value):
