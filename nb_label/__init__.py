@@ -18,6 +18,8 @@ _PUBLIC = {
     "Schema": "nb_label.schema",
     "open_store": "nb_label.store",
     "simulate": "nb_label.learn.simulate",
+    "agreement": "nb_label.quality.api",
+    "consensus": "nb_label.quality.api",
 }
 _MODULES = {"datasets": "nb_label.datasets", "strategies": "nb_label.learn.strategies",
             "quality": "nb_label.quality", "plots": "nb_label.plots"}  # fmt: skip

@@ -171,10 +171,13 @@ def import_events(
     return events
 
 
-def write_frame(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a results frame by the path's suffix: .csv, .parquet or .jsonl."""
+def write_frame(frame: pd.DataFrame, path: Path, *, index_name: str | None = "item_key") -> Path:
+    """Write a results frame by the path's suffix: .csv, .parquet or .jsonl.
+
+    The index becomes the column ``index_name`` (left out when it is None).
+    """
     suffix = path.suffix.lower()
-    out = frame.reset_index(names="item_key")
+    out = frame.reset_index(names=index_name) if index_name else frame.reset_index(drop=True)
     if suffix == ".csv":
         out.to_csv(path, index=False)
     elif suffix == ".parquet":
@@ -194,3 +197,19 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
 def item_key_text(item_key: Hashable) -> str:
     """The store's text form of an item key (for filtering events by hand)."""
     return encode_key(item_key)
+
+
+def current_labels(events: pd.DataFrame) -> pd.DataFrame:
+    """Every annotator's current label per item, in long form (``item_key``, ``annotator``,
+    ``label``), from a store's events: the latest active label event wins.
+    """
+    answers = active_answers(events)
+    labels = answers[answers["kind"] == "label"]
+    latest = labels.groupby(["item_key", "annotator"], sort=False).tail(1)
+    return pd.DataFrame(
+        {
+            "item_key": [decode_key(k) for k in latest["item_key"]],
+            "annotator": latest["annotator"].to_numpy(dtype=object),
+            "label": latest["value"].to_numpy(dtype=object),
+        }
+    ).reset_index(drop=True)

@@ -8,10 +8,14 @@ from nb_label.quality.agreement import (
     krippendorff_alpha,
     pairwise_agreement,
 )
+from nb_label.quality.api import agreement, consensus, long_labels
 from nb_label.quality.consensus import dawid_skene, majority_vote
 
 __all__ = [
     "AgreementReport",
+    "agreement",
+    "consensus",
+    "long_labels",
     "agreement_report",
     "cohen_kappa",
     "dawid_skene",

@@ -1,0 +1,50 @@
+import pandas as pd
+import pytest
+
+import nb_label as nbl
+from nb_label.cli import main
+
+
+@pytest.fixture
+def store(tmp_path):
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(30)]})
+    path = str(tmp_path / "team.db")
+    for who in ("ana", "bob"):
+        with nbl.Labeller(df, show="text", labels=["a", "b"], store=path, annotator=who) as lab:
+            for i in range(30):
+                lab.label("a" if (i % 3 or who == "ana") else "b", note=f"{who} {i}")
+    return path
+
+
+def test_export_with_pseudonyms_and_without_notes(store, tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    assert main(["export", store, str(out), "--pseudonymise", "--no-notes"]) == 0
+    events = pd.read_csv(out)
+    assert set(events["annotator"]) == {"annotator-001", "annotator-002"}
+    assert events["note"].isna().all()
+    assert (events["kind"] == "label").sum() == 60
+
+
+def test_stats_and_agreement(store, capsys):
+    assert main(["stats", store]) == 0
+    assert "30 items labelled" in capsys.readouterr().out
+    assert main(["agreement", store]) == 0
+    assert "krippendorff_alpha" in capsys.readouterr().out
+
+
+def test_agreement_from_a_labeller_matches_the_long_frame(store):
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(30)]})
+    lab = nbl.Labeller(df, show="text", labels=["a", "b"], store=store, annotator="ana")
+    long = nbl.quality.long_labels(lab)
+    assert len(long) == 60 and set(long.columns) == {"item_key", "annotator", "label"}
+    report = nbl.agreement(lab)
+    assert report.overall["n_items"] == 30
+    assert report.overall["krippendorff_alpha"] == pytest.approx(
+        nbl.quality.krippendorff_alpha(long)
+    )
+    assert set(nbl.consensus(lab)["label"]) <= {"a", "b"}
+
+
+def test_unknown_dataset_is_a_clear_error(store):
+    with pytest.raises(SystemExit, match="no dataset"):
+        main(["stats", store, "--dataset", "nope"])
