@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP_LAB := $(VENV)/.installed-lab
 STAMP_DEV := $(VENV)/.installed-dev
 PORT ?= 8888
+# Jupyter refuses to run as root without this flag (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: demo test lint unit e2e notebooks bench clean
 
@@ -22,7 +24,7 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP_LAB)
 	NB_LABEL_STORE=$${NB_LABEL_STORE:-$(CURDIR)/notebooks/labels.db} \
-	$(BIN)/python -m jupyter lab --ip=127.0.0.1 --port=$(PORT) notebooks/quickstart.ipynb
+	$(BIN)/python -m jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) notebooks/quickstart.ipynb
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
