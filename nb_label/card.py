@@ -154,6 +154,7 @@ class ItemCard(anywidget.AnyWidget):
             pass
         self.progress = lab.progress
         self.push_buffer(mode="append")
+        lab.sync_labelset()
         lab.notify_answered()
 
     def _on_retract(self, msg: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from nb_label._protocols import View
 from nb_label._state import ANSWER_KINDS, FINISHED_STATES, Answer, ItemRecord
 from nb_label.labelset import LabelSetLog
 from nb_label.queue import ItemQueue
-from nb_label.schema import Schema, as_schema
+from nb_label.schema import as_schema
 from nb_label.source import DataSource, fingerprint_changes
 from nb_label.store import Store, open_store
 from nb_label.views import CallableView, default_view
@@ -118,6 +118,9 @@ class Labeller:
         self._check_dataset()
         self._labelset = LabelSetLog(self._store, self.dataset, annotator=self.annotator)
         self._labelset.reconcile(schema)
+        self._labelset.on_change(self._on_labelset_change)
+        self._requeued: set[int] = set()
+        self._labelset_checked = time.monotonic()
         self._queue = ItemQueue(self._source.positions, n_rows=self._source.n_rows)
         self._records: dict[int, ItemRecord] = {}
         self._counts = {"labelled": 0, "flagged": 0, "none_fits": 0, "skipped": 0}
@@ -129,6 +132,7 @@ class Labeller:
         self._answer_hooks: list[Any] = []
         self._message = ""
         self._load_state()
+        self._requeue_split()
         self._current = self._queue.peek()
         self._shown_at = time.monotonic()
 
@@ -201,9 +205,13 @@ class Labeller:
         return self._store
 
     @property
-    def schema(self) -> Schema:
-        """The current label set."""
-        return self._labelset.schema
+    def schema(self) -> LabelSetLog:
+        """The current label set, with the operations that change it.
+
+        ``propose``, ``approve``, ``reject``, ``rename``, ``merge``, ``split``, ``retire``,
+        ``proposals`` and ``history``; see :class:`nb_label.labelset.LabelSetLog`.
+        """
+        return self._labelset
 
     @property
     def labelset_version(self) -> int:
@@ -366,7 +374,8 @@ class Labeller:
                 a.event_id for a in record.answers if a.client_event_id == event["client_event_id"]
             )
         event_id = self._store.append(event)
-        previous = record.state if record else "unlabelled"
+        previous = "unlabelled" if position in self._requeued or record is None else record.state
+        self._requeued.discard(position)
         record = self._records.setdefault(position, ItemRecord())
         record.answers.append(
             Answer(event_id, kind, value, event["note"], event["client_event_id"])
@@ -374,7 +383,58 @@ class Labeller:
         self._apply_state(position, record.state, previous=previous)
         if source != "duplicate":  # undo steps back through the person's own answers
             self._history.append(position)
+        if kind == "none_fits" and isinstance(value, dict) and value.get("proposed"):
+            self._propose_from_item(position, value)
         return event_id
+
+    def _propose_from_item(self, position: int, value: dict) -> None:
+        """A "none of these fits" answer with a proposed label becomes a proposal."""
+        name = value["proposed"]
+        try:
+            self._labelset.find(name)
+            return  # already a label: the answer itself says it fits that one
+        except ValueError:
+            pass
+        try:
+            self._labelset.propose(
+                name, reason=value.get("reason") or "", item_key=self._source.key_at(position)
+            )
+        except (ValueError, PermissionError) as err:
+            self.message = f"proposal {name!r} not recorded: {err}"
+
+    # -- label-set changes ----------------------------------------------------------------------
+    def _on_labelset_change(self) -> None:
+        self._requeue_split()
+        if self._card is not None:
+            self._card.refresh_labels()
+
+    def _requeue_split(self) -> None:
+        """Items whose label was split go back to the queue to be labelled again."""
+        split = self._labelset.requeued_values
+        if not split:
+            return
+        for position, record in self._records.items():
+            label = record.label
+            if (
+                position not in self._requeued
+                and record.state == "labelled"
+                and label is not None
+                and label.value in split
+            ):
+                self._requeued.add(position)
+                self._counts["labelled"] -= 1
+                self._queue.reopen(position)
+
+    def sync_labelset(self, *, every: float = 2.0) -> bool:
+        """Pick up label-set changes made by other labellers on the same store.
+
+        Checked at most every ``every`` seconds (the card calls it when acknowledging).
+        """
+        now = time.monotonic()
+        if now - self._labelset_checked < every:
+            return False
+        self._labelset_checked = now
+        return self._labelset.refresh()
 
     def _apply_state(self, position: int, state: str, *, previous: str) -> None:
         if previous in self._counts:
@@ -504,13 +564,17 @@ class Labeller:
     def annotations(self) -> pd.DataFrame:
         """This annotator's results, aligned to the DataFrame's index.
 
-        Columns: ``label``, ``note``, ``state``, ``flagged``, ``annotator``, ``labelled_at``,
-        ``seconds``, ``labelset_version``. Unlabelled items hold missing values.
+        Columns: ``label`` (mapped through later renames and merges), ``original_label``
+        (as given), ``note``, ``state``, ``flagged``, ``annotator``, ``labelled_at``,
+        ``seconds``, ``labelset_version``. Unlabelled items hold missing values; items whose
+        label was split are ``unlabelled`` again, with the old label kept in
+        ``original_label``.
         """
-        from nb_label.results import annotations_frame
+        from nb_label.results import annotations_frame, map_labels
 
         events = self._store.events(self.dataset, annotator=self.annotator)
-        return annotations_frame(events, self._source.df.index)
+        frame = annotations_frame(events, self._source.df.index)
+        return map_labels(frame, self._labelset)
 
     def item_history(self, item_key: Hashable) -> pd.DataFrame:
         """Every event about one item, by every annotator, oldest first."""

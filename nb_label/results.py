@@ -116,6 +116,23 @@ def _typed_labels(labels: pd.Series) -> pd.Series:
     return labels
 
 
+def map_labels(frame: pd.DataFrame, labelset: Any) -> pd.DataFrame:
+    """Map labels through renames and merges; send split labels back to "unlabelled"."""
+    original = frame["label"]
+    frame.insert(1, "original_label", original)
+    if labelset.version <= 1:
+        return frame
+    split = labelset.requeued_values
+    mapped = [None if pd.isna(v) else labelset.current_value(v) for v in original.astype(object)]
+    frame["label"] = _typed_labels(pd.Series(mapped, index=frame.index, dtype=object))
+    if split:
+        again = original.astype(object).isin(list(split)) & (frame["state"] == "labelled")
+        frame.loc[again, "label"] = None
+        frame.loc[again, "state"] = "unlabelled"
+        frame["label"] = _typed_labels(frame["label"].astype(object))
+    return frame
+
+
 def import_events(
     labels: pd.Series | pd.DataFrame,
     *,
