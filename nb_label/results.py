@@ -18,6 +18,8 @@ from nb_label.schema import Schema
 ANNOTATION_COLUMNS = [
     "label",
     "note",
+    "suggestion",
+    "followed_suggestion",
     "state",
     "flagged",
     "annotator",
@@ -81,6 +83,7 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         ("seconds", "seconds"),
         ("labelset_version", "labelset_version"),
         ("annotator", "annotator"),
+        ("suggestion", "suggestion"),
     ]:
         values = aligned(labels, source)
         result.loc[values.index, column] = values
@@ -94,6 +97,14 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
 
 def _finish(result: pd.DataFrame) -> pd.DataFrame:
     result["flagged"] = result["flagged"].astype(bool)
+    shown = result["suggestion"].notna() & result["label"].notna()
+    result["followed_suggestion"] = pd.array(
+        [
+            bool(a == b) if s else pd.NA
+            for a, b, s in zip(result["label"], result["suggestion"], shown, strict=True)
+        ],
+        dtype="boolean",
+    )
     result["labelled_at"] = pd.to_datetime(result["labelled_at"], utc=True)
     result["seconds"] = pd.to_numeric(result["seconds"]).astype(float)
     result["labelset_version"] = pd.to_numeric(result["labelset_version"]).astype("Int64")

@@ -50,7 +50,10 @@ def test_retrain_reorders_suggests_and_records_history(lab, sms):
     assert suggestion["label"] in ("ham", "spam") and 0.5 <= suggestion["p"] <= 1
     assert len(loop.history) == 1
     # the event records the suggestion that was shown
+    key = lab.current
     lab.label("spam")
+    followed = lab.annotations.loc[key, "followed_suggestion"]
+    assert bool(followed) == (suggestion["label"] == "spam")
     last = lab.store.events(lab.dataset).iloc[-1]
     assert last["suggestion"] == suggestion["label"] and last["suggestion_p"] == pytest.approx(
         suggestion["p"]
