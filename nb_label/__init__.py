@@ -18,6 +18,8 @@ _PUBLIC = {
     "Schema": "nb_label.schema",
     "open_store": "nb_label.store",
     "simulate": "nb_label.learn.simulate",
+    "NotesBrowser": "nb_label.widgets",
+    "ProposalReview": "nb_label.widgets",
     "agreement": "nb_label.quality.api",
     "consensus": "nb_label.quality.api",
 }

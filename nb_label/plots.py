@@ -53,3 +53,19 @@ def class_balance(annotations: pd.DataFrame, *, ax: Any = None) -> Any:
     ax.set_ylabel("items")
     ax.set_title("Labels so far")
     return ax
+
+
+def labelset_timeline(history: pd.DataFrame, *, ax: Any = None) -> Any:
+    """Each version of the label set on a time line, with the change and who made it."""
+    ax = _axes(ax)
+    when = pd.to_datetime(history["when"], utc=True)
+    ax.plot(when, history["version"], drawstyle="steps-post", marker="o")
+    for t, version, change, detail, who in zip(
+        when, history["version"], history["change"], history["detail"], history["who"], strict=True
+    ):
+        ax.annotate(f"{change}: {detail} ({who})", (t, version), textcoords="offset points",
+                    xytext=(6, -3), fontsize=8)  # fmt: skip
+    ax.set_xlabel("time")
+    ax.set_ylabel("label-set version")
+    ax.set_title("How the label set changed")
+    return ax
