@@ -452,3 +452,42 @@ class LabelSetLog:
         if len(self.schema.labels) == 1:
             raise ValueError("cannot retire the last label; add another first")
         self._append({"op": "retire", "name": label.value}, reason=reason)
+
+
+def label_summary(labeller: Any) -> pd.DataFrame:
+    """For each label ever in the set: how many current answers carry it (mapped through
+    renames and merges, every annotator), who proposed it, its definitions over time, whether
+    it is on offer, and how many notes mention it.
+    """
+    from nb_label.results import current_labels
+
+    schema: LabelSetLog = labeller.schema
+    events = labeller.store.events(labeller.dataset)
+    answers = current_labels(events)
+    counts = answers["label"].map(schema.current_value).value_counts()
+    notes = events["note"].dropna().astype(str).str.casefold()
+    changes = events[events["kind"] == LABELSET_KIND]
+    rows: dict[Any, dict] = {}
+    for who, change in zip(changes["annotator"], changes["value"], strict=True):
+        if change.get("op") == "propose":
+            rows.setdefault(change["name"], {"proposed_by": who, "definitions": []})
+        if change.get("op") == "rename":
+            old = rows.get(change["old"], {"definitions": []})
+            rows.setdefault(change["new"], {"proposed_by": who, "definitions": old["definitions"]})
+        for data in (
+            change.get("labels", [])
+            + change.get("into", [])
+            + ([change["into_label"]] if "into_label" in change else [])
+        ):
+            row = rows.setdefault(data["value"], {"proposed_by": who, "definitions": []})
+            if data.get("definition") and data["definition"] not in row["definitions"]:
+                row["definitions"].append(data["definition"])
+    offered = set(schema.values)
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "label"
+    table["on_offer"] = [value in offered for value in table.index]
+    table["answers"] = [int(counts.get(value, 0)) for value in table.index]
+    table["notes_mentioning"] = [
+        int(notes.str.contains(str(value).casefold(), regex=False).sum()) for value in table.index
+    ]
+    return table[["on_offer", "answers", "proposed_by", "definitions", "notes_mentioning"]]

@@ -152,3 +152,36 @@ def test_html_in_names_definitions_and_reasons_is_kept_as_text(df, db):
     card = {d["display"]: d for d in lab.schema.for_card()}
     assert card["<b>x</b>"]["definition"] == "<i>d</i>"
     assert lab.schema.history["why"].iloc[1] == "<script>alert(1)</script>"
+
+
+def test_a_change_reaches_another_labeller_and_its_card(df, db):
+    ana = labeller(df, db, "ana")
+    sent = []
+    ana.card.send = lambda content, buffers=None: sent.append(content)
+    teacher = labeller(df, db, "teacher")
+    teacher.schema.propose("promo", reason="shop ads")
+    teacher.schema.approve("promo")
+    ana._labelset_checked = -1e9  # as if the last look was long ago
+    ana.card.handle({"type": "answer", "id": "a1", "seq": 1, "key": "0", "kind": "label",
+                     "value": "ham", "note": None, "seconds": 1.0, "client_time": None,
+                     "suggestion": None, "showing": "1"})  # fmt: skip
+    assert [x["display"] for x in ana.card.labels] == ["ham", "spam", "promo"]
+    assert ana.card.labels[2]["key"] == "3"
+    ana.label("promo")  # the new label works at once
+
+
+def test_label_summary(df, db):
+    from nb_label.labelset import label_summary
+
+    lab = labeller(df, db, "teacher", policy="open")
+    lab.label("spam", note="spam from a shop")
+    lab.schema.propose("promo", reason="shop ads", definition="Ads I asked for")
+    lab.label("promo", note="a promo")
+    lab.schema.rename("promo", "advert", reason="clearer")
+    table = label_summary(lab)
+    assert table.loc["spam", "answers"] == 1
+    assert table.loc["promo", "proposed_by"] == "teacher"
+    assert table.loc["promo", "definitions"] == ["Ads I asked for"]
+    assert table.loc["spam", "notes_mentioning"] == 1
+    assert table.loc["advert", "answers"] == 1 and bool(table.loc["advert", "on_offer"])
+    assert not table.loc["promo", "on_offer"]
