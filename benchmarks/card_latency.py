@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import os
 import subprocess
 import sys
@@ -263,16 +264,18 @@ def measure_card(lab: Lab, n: int, busy_seconds: float, store: Path) -> tuple[Ru
     def press(i: int) -> None:
         lab.page.keyboard.press("2" if label_for(i) == "spam" else "1")
 
-    idle = Run("nb_label card: key press → next item in DOM")
+    idle = Run("nb_label card (kernel idle)")
     shown = press_loop(lab, n, press)
     lab.page.wait_for_function(
         "(n) => Object.keys(__bench.saved).length >= n", arg=shown, timeout=60_000
     )
     data = collect(lab, idle, 0, shown)
-    idle.saved_ms = [data["saved"][str(c)] - data["presses"][c - 1]["t"] for c in range(1, shown + 1)]
+    idle.saved_ms = [
+        data["saved"][str(c)] - data["presses"][c - 1]["t"] for c in range(1, shown + 1)
+    ]
     time.sleep(1.0)  # let the last buffer top-ups arrive: the card holds its full ~20 items
 
-    busy = Run("nb_label card, kernel busy fitting TF-IDF + LR")
+    busy = Run("nb_label card (kernel busy fitting TF-IDF + LR)")
     lab.page.evaluate(START_BUSY_JS, BUSY_CODE.format(seconds=busy_seconds))
     lab.page.wait_for_function(KERNEL_BUSY_JS, timeout=10_000, polling=10)
     time.sleep(0.5)
@@ -282,7 +285,8 @@ def measure_card(lab: Lab, n: int, busy_seconds: float, store: Path) -> tuple[Ru
     still_busy = not lab.page.evaluate("() => window.__busy.done")
     collect(lab, busy, shown, held)
     busy.notes.append(
-        f"{held} of 20 presses showed a next item (the rest met 'waiting for the kernel'); "
+        f"{held} of 20 presses showed a next item from the card's buffer"
+        f"{'' if held == 20 else ' (then it showed waiting for the kernel)'}; "
         f"the presses took {pressing_s:.1f} s and the kernel was "
         f"{'still busy' if still_busy else 'NO LONGER busy'} after the last one"
     )
@@ -301,7 +305,7 @@ def measure_card(lab: Lab, n: int, busy_seconds: float, store: Path) -> tuple[Ru
     return idle, busy
 
 
-def measure_widget(lab: Lab, name: str, cell: str, n: int) -> Run:
+def measure_widget(lab: Lab, *, name: str, cell: str, n: int) -> Run:
     lab.open_notebook(notebook(_TEXTS, cell), name=f"{name.split()[0]}.ipynb")
     lab.run_all()
     lab.page.wait_for_function(
@@ -309,9 +313,7 @@ def measure_widget(lab: Lab, name: str, cell: str, n: int) -> Run:
         " return v !== null && v.textContent.trim().length > 0; }",
         timeout=30_000,
     )
-    lab.page.evaluate(
-        INSTRUMENT_JS, {"root": ".jp-Notebook", "probe": "text", "mode": "click"}
-    )
+    lab.page.evaluate(INSTRUMENT_JS, {"root": ".jp-Notebook", "probe": "text", "mode": "click"})
     run = Run(name)
     shown = press_loop(lab, n, lambda i: lab.page.click(f".bench-{label_for(i)}"))
     collect(lab, run, 0, shown)
@@ -352,19 +354,27 @@ def row(label: str, what: str, samples: list[float]) -> str:
     return f"| {label} | {what} | {p['p50']:.1f} | {p['p95']:.1f} | {p['max']:.1f} | {p['n']} |"
 
 
-def report(runs: list[Run], loads: list[str], argv: list[str], seconds: float) -> str:
+def report(
+    runs: list[Run], loads: list[str], argv: list[str], seconds: float, *, nodelay: bool = False
+) -> str:
     card, busy, *naive = runs
+    server = (
+        "TCP_NODELAY set on the server's websockets (diagnostic launcher)"
+        if nodelay
+        else "stock jupyter_server (no TCP_NODELAY on its websockets)"
+    )
     lines = [
         "# Key press → next item on screen, in JupyterLab 4 + headless Chromium",
         "",
-        f"Command: `python -m benchmarks.card_latency {' '.join(argv)}`".replace(" `", " `"),
+        f"Command: `{' '.join(['python -m benchmarks.card_latency', *argv])}`",
+        f"Server: {server}",
         f"Date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; took {seconds:.0f} s",
         *machine_lines(),
         f"- load average (1, 5, 15 min) at each step: {'; '.join(loads)}",
         "",
         "Milliseconds from the input event's own timestamp (`event.timeStamp` of the keydown or",
         "click, read by a capture listener on `document`) to the MutationObserver callback that",
-        "sees the next item's text in the DOM. \"Next frame\" is the first task after the next",
+        'sees the next item\'s text in the DOM. "Next frame" is the first task after the next',
         "animation frame (the item is painted by then). Presses are paced: each waits until the",
         f"previous item showed, then {PACE_S * 1000:.0f} ms.",
         "",
@@ -408,12 +418,16 @@ def report(runs: list[Run], loads: list[str], argv: list[str], seconds: float) -
         "  it pins JupyterLab 3).",
         "- bare `HTML.value`: one `HTML` widget whose value the click handler sets (the kernel",
         "  round-trip floor for widgets).",
-        "- ipyannotations: `ipyannotations.text.ClassLabeller(options=['ham', 'spam'])` with its",
-        "  own text display (Markdown in its `Output`), `on_submit` calling `widget.display(next)`;",
-        "  the click is on its label button.",
-        "- Consecutive duplicate SMS texts are dropped for these three, so a text change always",
-        "  means the next item. Clicks are Playwright mouse clicks; the card gets real key presses",
-        "  (`page.keyboard.press`) after one click on the card.",
+        "- ipyannotations: `ipyannotations.text.ClassLabeller(options=['ham', 'spam'])` with",
+        "  its own text display (Markdown in its `Output`), `on_submit` calling",
+        "  `widget.display(next)`; the click is on its label button.",
+        "- Consecutive duplicate SMS texts are dropped for these three, so a text change",
+        "  always means the next item. Clicks are Playwright mouse clicks; the card gets real",
+        "  key presses (`page.keyboard.press`) after one click on the card.",
+        "- Every kernel round trip (the saved mark and all three compared approaches) pays",
+        "  Nagle's algorithm: jupyter_server does not set TCP_NODELAY on its websockets, so the",
+        "  reply frame after the kernel's busy-status frame waits for the browser's delayed",
+        "  ACK. `--server-nodelay` starts the server with it set, to show that cost.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -422,13 +436,51 @@ def load_average() -> str:
     return "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def run_all(n: int, busy_seconds: float, only: list[str]) -> tuple[list[Run], list[str]]:
+# Diagnostic only: jupyter_server never sets TCP_NODELAY on its websockets, so Nagle's algorithm
+# holds the second small frame of a burst (busy status, then the reply) until the browser's
+# delayed ACK. This launcher sets it, to show what that costs every kernel round trip.
+NODELAY_LAUNCHER = """\
+import sys
+import tornado.websocket as ws
+_write = ws.WebSocketHandler.write_message
+def write_message(self, *args, **kwargs):
+    if not getattr(self, "_nodelay_set", False) and self.ws_connection is not None:
+        self.set_nodelay(True)
+        self._nodelay_set = True
+    return _write(self, *args, **kwargs)
+ws.WebSocketHandler.write_message = write_message
+from jupyterlab.labapp import main
+sys.exit(main())
+"""
+
+
+def start_server(base_dir: Path, *, nodelay: bool) -> LabServer:
+    """Start the harness's server; with ``nodelay``, through :data:`NODELAY_LAUNCHER`."""
+    if not nodelay:
+        return LabServer.start(base_dir)
+    popen = subprocess.Popen
+
+    def launch(cmd: list[str], *args: object, **kwargs: object) -> subprocess.Popen:
+        if cmd[1:4] == ["-m", "jupyter", "lab"]:
+            cmd = [cmd[0], "-c", NODELAY_LAUNCHER, *cmd[4:]]
+        return popen(cmd, *args, **kwargs)
+
+    subprocess.Popen = launch  # the harness calls subprocess.Popen; restored right after
+    try:
+        return LabServer.start(base_dir)
+    finally:
+        subprocess.Popen = popen
+
+
+def run_all(
+    n: int, busy_seconds: float, only: list[str], *, nodelay: bool = False
+) -> tuple[list[Run], list[str]]:
     from playwright.sync_api import sync_playwright
 
     runs: list[Run] = []
     loads = [f"start {load_average()}"]
     with tempfile.TemporaryDirectory(prefix="nbl-card-bench-") as tmp:
-        server = LabServer.start(Path(tmp) / "jupyter")
+        server = start_server(Path(tmp) / "jupyter", nodelay=nodelay)
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -454,7 +506,8 @@ def run_all(n: int, busy_seconds: float, only: list[str]) -> tuple[list[Run], li
                     loads.append(f"after card {load_average()}")
                     for key in only:
                         name, cell = APPROACHES[key]
-                        runs.append(with_lab(lambda lab: measure_widget(lab, name, cell, n)))
+                        step = functools.partial(measure_widget, name=name, cell=cell, n=n)
+                        runs.append(with_lab(step))
                         loads.append(f"after {key} {load_average()}")
                 finally:
                     browser.close()
@@ -485,16 +538,24 @@ def main(argv: list[str] | None = None) -> str:
         help="which kernel-round-trip approaches to compare with (default: all)",
     )  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the report")
+    parser.add_argument("--append", action="store_true", help="append to --out, not replace it")
+    parser.add_argument(
+        "--server-nodelay", action="store_true",
+        help="diagnostic: set TCP_NODELAY on the server's websockets (jupyter_server does not)",
+    )  # fmt: skip
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     n = 50 if args.quick else args.items
     if n < 1:
         raise ValueError("--items must be at least 1")
     started = time.monotonic()
-    runs, loads = run_all(n, args.busy_seconds, args.only)
+    runs, loads = run_all(n, args.busy_seconds, args.only, nodelay=args.server_nodelay)
     loads.append(f"end {load_average()}")
-    text = report(runs, loads, sys.argv[1:] if argv is None else argv, time.monotonic() - started)
+    used = sys.argv[1:] if argv is None else argv
+    text = report(runs, loads, used, time.monotonic() - started, nodelay=args.server_nodelay)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.append and args.out.exists():
+        text = args.out.read_text() + "\n" + text
     args.out.write_text(text)
     return text
 

@@ -65,9 +65,12 @@ export function itemsPerMinute(times) {
 }
 
 /** The header line: "12 / 5,574 labelled · 9.3 per min · 2 pending". */
+// One cached formatter: toLocaleString builds a new one per call (~1 ms per key press).
+const NUMBER_FORMAT = new Intl.NumberFormat("en-US");
+
 export function formatProgress(progress, { pending = 0, perMinute = null } = {}) {
   const p = progress || {};
-  const fmt = (n) => Number(n || 0).toLocaleString("en-US");
+  const fmt = (n) => NUMBER_FORMAT.format(Number(n || 0));
   const parts = [`${fmt(p.labelled)} / ${fmt(p.total)} labelled`];
   if (perMinute !== null && Number.isFinite(perMinute)) {
     parts.push(`${perMinute.toFixed(1)} per min`);

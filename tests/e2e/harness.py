@@ -579,3 +579,29 @@ class Lab:
 def artifact_name(nodeid: str) -> str:
     """Turn a pytest node id into a safe file stem for screenshots and logs."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:150]
+
+
+def busy_kernel_from_the_page(lab, marker: Path, seconds: float = 4.0) -> None:
+    """Run a sleep through the notebook's own kernel connection, as a running cell would."""
+    code = f"import pathlib, time; pathlib.Path({str(marker)!r}).touch(); time.sleep({seconds})"
+    lab.page.evaluate(
+        "(code) => { window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+        ".requestExecute({code, store_history: false}); }",
+        code,
+    )
+    deadline = time.monotonic() + 15
+    while not marker.exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the kernel did not start the sleep within 15 s")
+        time.sleep(0.02)
+
+
+def wait_attr(lab, selector: str, name: str, value: str, timeout: float = 20_000) -> None:
+    lab.page.wait_for_function(
+        """([sel, name, value]) => {
+            const el = document.querySelector(sel);
+            return el !== null && el.getAttribute(name) === value;
+        }""",
+        arg=[selector, name, value],
+        timeout=timeout,
+    )

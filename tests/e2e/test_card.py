@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,7 @@ import pytest
 
 import nb_label as nbl
 
-from .harness import REPO_ROOT
+from .harness import REPO_ROOT, busy_kernel_from_the_page, wait_attr
 
 QUICKSTART = REPO_ROOT / "notebooks" / "quickstart.ipynb"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -31,17 +30,6 @@ def card(lab, tmp_path):
     wait_attr(lab, ".nbl-item", "data-key", "1")
     locator.click(position={"x": 5, "y": 5})
     return lab, store, locator
-
-
-def wait_attr(lab, selector: str, name: str, value: str, timeout: float = 20_000) -> None:
-    lab.page.wait_for_function(
-        """([sel, name, value]) => {
-            const el = document.querySelector(sel);
-            return el !== null && el.getAttribute(name) === value;
-        }""",
-        arg=[selector, name, value],
-        timeout=timeout,
-    )
 
 
 def card_labels(store: Path) -> list[tuple]:
@@ -99,17 +87,15 @@ def test_key_click_note_and_undo_reach_the_store(card):
 def test_burst_of_20_keys_while_a_cell_runs(card):
     lab, store, locator = card
     sources = lab.cell_sources()
-    # Keep the kernel busy: the card must carry the person from its buffer meanwhile.
-    sleeper = threading.Thread(
-        target=lab.kernel_exec, args=("import time; time.sleep(4)",), kwargs={"timeout": 60}
-    )
-    sleeper.start()
+    # Keep the kernel busy as a running cell does (through the page's own kernel connection):
+    # the card must carry the person from its buffer meanwhile.
+    busy_kernel_from_the_page(lab, store.parent / "sleeping", seconds=6)
     keys = ["1" if i % 3 else "2" for i in range(20)]
     for key in keys:
         lab.page.keyboard.press(key)
     # All 20 items came from the buffer; none is saved while the kernel sleeps.
     pending_now = int(locator.get_attribute("data-pending"))
-    sleeper.join()
+    saved_now = int(locator.get_attribute("data-saved"))
     wait_attr(lab, ".nbl-card", "data-pending", "0", timeout=30_000)
     wait_attr(lab, ".nbl-card", "data-saved", "20", timeout=30_000)
 
@@ -118,5 +104,5 @@ def test_burst_of_20_keys_while_a_cell_runs(card):
     stored = stored[1:]
     assert [key for key, _, _ in stored] == [str(i) for i in range(1, 21)]
     assert [value for _, value, _ in stored] == ["ham" if k == "1" else "spam" for k in keys]
-    assert pending_now > 0, "answers were acknowledged while the kernel slept?"
+    assert (pending_now, saved_now) == (20, 0), "answers were acknowledged while the kernel slept?"
     assert lab.cell_sources() == sources

@@ -10,7 +10,7 @@ import pytest
 
 import nb_label as nbl
 
-from .test_card import wait_attr
+from .harness import wait_attr
 
 CELL = """
 import os

@@ -7,7 +7,7 @@ import pandas as pd
 
 import nb_label as nbl
 
-from .test_card import wait_attr
+from .harness import wait_attr
 
 SUGGEST_CELL = """
 import os
