@@ -16,7 +16,6 @@ random sampling is also run with the cap lifted, so that it gets a number.
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import platform
 import statistics
@@ -39,7 +38,6 @@ from sklearn.model_selection import train_test_split
 from nb_label.learn import strategies
 
 REPO = Path(__file__).resolve().parent.parent
-SMS_PATH = REPO / "nb_label" / "datasets" / "data" / "SMSSpamCollection"
 RESULTS = REPO / "benchmarks" / "results" / "strategy_quality.md"
 
 BATCH = 10
@@ -56,17 +54,9 @@ UNCAPPED_RANDOM = "random, cap lifted"
 
 @functools.cache
 def _sms_frame() -> pd.DataFrame:
-    frame = pd.read_csv(
-        SMS_PATH,
-        sep="\t",
-        header=None,
-        names=["label", "text"],
-        quoting=csv.QUOTE_NONE,
-        encoding="utf-8",
-    )
-    if len(frame) != 5574:
-        raise ValueError(f"expected 5,574 SMS rows, read {len(frame)} from {SMS_PATH}")
-    return frame
+    from nb_label.datasets import sms_spam
+
+    return sms_spam()  # the bundled copy, parsed as the package parses it
 
 
 @functools.cache
