@@ -581,9 +581,16 @@ def artifact_name(nodeid: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", nodeid.split("::", 1)[-1]).strip("_")[:150]
 
 
-def busy_kernel_from_the_page(lab, marker: Path, seconds: float = 4.0) -> None:
-    """Run a sleep through the notebook's own kernel connection, as a running cell would."""
-    code = f"import pathlib, time; pathlib.Path({str(marker)!r}).touch(); time.sleep({seconds})"
+def busy_kernel_from_the_page(
+    lab, marker: Path, seconds: float = 4.0, *, work: str | None = None
+) -> None:
+    """Keep the kernel busy through the notebook's own connection, as a running cell would.
+
+    ``work`` is code to run instead of sleeping (e.g. a model fit); the marker file is touched
+    first so the caller knows the kernel has started it.
+    """
+    busy = work if work is not None else f"time.sleep({seconds})"
+    code = f"import pathlib, time; pathlib.Path({str(marker)!r}).touch()\n{busy}"
     lab.page.evaluate(
         "(code) => { window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
         ".requestExecute({code, store_history: false}); }",

@@ -84,12 +84,25 @@ def test_key_click_note_and_undo_reach_the_store(card):
     locator.screenshot(path=str(ARTIFACTS / "card.png"))
 
 
-def test_burst_of_20_keys_while_a_cell_runs(card):
+RETRAINING = """
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+_start = time.time()
+while time.time() - _start < 6:  # a model retrained on the SMS data, again and again
+    model = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+    model.fit(df["text"], df["label"])
+"""
+
+
+@pytest.mark.parametrize("busy", ["sleeping cell", "model retraining"])
+def test_burst_of_20_keys_while_the_kernel_is_busy(card, busy):
     lab, store, locator = card
     sources = lab.cell_sources()
     # Keep the kernel busy as a running cell does (through the page's own kernel connection):
     # the card must carry the person from its buffer meanwhile.
-    busy_kernel_from_the_page(lab, store.parent / "sleeping", seconds=6)
+    work = RETRAINING if busy == "model retraining" else None
+    busy_kernel_from_the_page(lab, store.parent / "busy", seconds=6, work=work)
     keys = ["1" if i % 3 else "2" for i in range(20)]
     for key in keys:
         lab.page.keyboard.press(key)
