@@ -729,7 +729,7 @@ class Labeller:
             saved = {"kind": last.kind, "value": last.value, "note": record.note}
         found = self._suggestions.get(position)
         suggestion = None
-        if found is not None:
+        if found is not None and found[0] in self._labelset:  # never suggest a retired label
             suggestion = {"value": found[0], "display": str(found[0]), "p": round(found[1], 4)}
         return {
             "key": encode_key(self._source.key_at(position)),

@@ -185,3 +185,22 @@ def test_label_summary(df, db):
     assert table.loc["spam", "notes_mentioning"] == 1
     assert table.loc["advert", "answers"] == 1 and bool(table.loc["advert", "on_offer"])
     assert not table.loc["promo", "on_offer"]
+
+
+def test_retiring_a_label_that_queued_items_still_carry(df, db):
+    lab = labeller(df, db, "teacher")
+    sent = []
+    lab.card.send = lambda content, buffers=None: sent.append(content)
+    lab.suggest(pd.DataFrame({"label": ["spam"] * 3, "p": [0.9] * 3}, index=[1, 2, 3]))
+    lab.label("spam")  # item 0 keeps its label after the retirement
+    lab.schema.retire("spam", reason="out of scope")
+    # the card still holds items suggesting "spam"; accepting one is refused with the reason
+    lab.card.handle({"type": "answer", "id": "c1", "seq": 1, "key": "1", "kind": "label",
+                     "value": "spam", "note": None, "seconds": 1.0, "client_time": None,
+                     "suggestion": {"value": "spam", "p": 0.9}, "showing": "2"})  # fmt: skip
+    refusal = [m for m in sent if m["type"] == "refuse"][-1]
+    assert "retired" in refusal["reason"]
+    assert lab.annotations.loc[0, "label"] == "spam"
+    assert pd.isna(lab.annotations.loc[1, "label"])
+    assert [x["display"] for x in lab.card.labels] == ["ham"]
+    assert lab.card_item(2)["suggestion"] is None  # a retired label is no longer suggested
