@@ -168,8 +168,12 @@ class ItemCard(anywidget.AnyWidget):
             stored = lab.store.event_for_client_id(str(msg.get("retracts")))
             if stored is None:
                 raise ValueError("that answer was never saved, so there is nothing to undo")
-            event_id = lab.retract(int(stored["id"]), client_event_id=client_id or None)
             position = lab.position_of_key_text(msg["key"])
+            event_id = lab.retract(
+                int(stored["id"]),
+                client_event_id=client_id or None,
+                item_key=lab.data.index[position],
+            )
             lab.set_current_from_card(msg["key"])
             self._held.pop(position, None)
         except Exception as err:

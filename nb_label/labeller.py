@@ -448,13 +448,23 @@ class Labeller:
         else:
             self._queue.reopen(position)
 
-    def retract(self, event_id: int, *, client_event_id: str | None = None) -> int:
-        """Append a retraction of one of this annotator's events (what undo does)."""
+    def retract(
+        self, event_id: int, *, client_event_id: str | None = None, item_key: Hashable = None
+    ) -> int:
+        """Append a retraction of one of this annotator's events (what undo does).
+
+        Give ``item_key`` when it is known: then no search through every item is needed.
+        """
+        if item_key is not None:
+            position = self._source.position_of(item_key)
+            candidates = [(position, self._records.get(position))]
+        else:
+            candidates = list(self._records.items())
         found = next(
             (
                 (pos, rec)
-                for pos, rec in self._records.items()
-                if any(a.event_id == event_id for a in rec.answers)
+                for pos, rec in candidates
+                if rec is not None and any(a.event_id == event_id for a in rec.answers)
             ),
             None,
         )
@@ -493,7 +503,7 @@ class Labeller:
             position = self._history.pop()
             record = self._records.get(position)
             if record and record.answers:
-                self.retract(record.answers[-1].event_id)
+                self.retract(record.answers[-1].event_id, item_key=self._source.key_at(position))
                 self._show(position)
                 self._push_jump()
                 return self._source.key_at(position)
