@@ -612,3 +612,32 @@ def wait_attr(lab, selector: str, name: str, value: str, timeout: float = 20_000
         arg=[selector, name, value],
         timeout=timeout,
     )
+
+
+def code_notebook(*sources: str) -> nbformat.NotebookNode:
+    """A notebook of code cells, one per source."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    return notebook
+
+
+def open_card(
+    lab,
+    notebook: str | os.PathLike | Mapping,
+    store: Path,
+    *,
+    first_key: str = "0",
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+):
+    """Open a notebook on a fresh store, run it, and click into its item card.
+
+    Waits until the card shows ``first_key``; returns the card's locator.
+    """
+    lab.open_notebook(notebook, env={"NB_LABEL_STORE": str(store), **(env or {})})
+    lab.run_all(timeout=timeout)
+    card = lab.page.locator(".nbl-card").first
+    card.wait_for(state="visible")
+    wait_attr(lab, ".nbl-item", "data-key", first_key)
+    card.click(position={"x": 5, "y": 5})
+    return card

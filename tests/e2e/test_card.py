@@ -9,7 +9,7 @@ import pytest
 
 import nb_label as nbl
 
-from .harness import REPO_ROOT, busy_kernel_from_the_page, wait_attr
+from .harness import REPO_ROOT, busy_kernel_from_the_page, open_card, wait_attr
 
 QUICKSTART = REPO_ROOT / "notebooks" / "quickstart.ipynb"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -19,16 +19,9 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 def card(lab, tmp_path):
     """The quickstart, run on a fresh store; returns (lab, store path, card locator)."""
     store = tmp_path / "labels.db"
-    lab.open_notebook(
-        QUICKSTART,
-        env={"NB_LABEL_STORE": str(store), "NB_LABEL_EXPORT": str(tmp_path / "out.csv")},
-    )
-    lab.run_all()
-    locator = lab.page.locator(".nbl-card").first
-    locator.wait_for(state="visible")
     # the quickstart labels item 0 from code; the card then shows item 1
-    wait_attr(lab, ".nbl-item", "data-key", "1")
-    locator.click(position={"x": 5, "y": 5})
+    env = {"NB_LABEL_EXPORT": str(tmp_path / "out.csv")}
+    locator = open_card(lab, QUICKSTART, store, first_key="1", env=env)
     return lab, store, locator
 
 

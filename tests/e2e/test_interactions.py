@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
 import nb_label as nbl
 
-from .harness import wait_attr
+from .harness import code_notebook, open_card, wait_attr
 
 CELL = """
 import os
@@ -23,12 +22,6 @@ lab
 """
 
 ANSWER_KINDS = ("label", "skip", "flag", "none_fits", "retract")
-
-
-def notebook(source: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    return nb
 
 
 def answer_events(store: Path) -> pd.DataFrame:
@@ -48,13 +41,7 @@ def as_tuple(event: pd.Series) -> tuple:
 def fresh_card(lab, tmp_path):
     """A 50-message labeller on a fresh store; returns (lab, store, card locator)."""
     store = tmp_path / "keys.db"
-    lab.open_notebook(notebook(CELL), env={"NB_LABEL_STORE": str(store)})
-    lab.run_all()
-    locator = lab.page.locator(".nbl-card").first
-    locator.wait_for(state="visible")
-    wait_attr(lab, ".nbl-item", "data-key", "0")
-    locator.click(position={"x": 5, "y": 5})
-    return lab, store, locator
+    return lab, store, open_card(lab, code_notebook(CELL), store)
 
 
 class Driver:

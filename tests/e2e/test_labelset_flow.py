@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import time
 
-import nbformat
-
 import nb_label as nbl
 
-from .harness import wait_attr
+from .harness import code_notebook, open_card, wait_attr
 
 CELL = """
 import os
@@ -24,15 +22,8 @@ lab
 
 def test_none_fits_then_an_owner_approves_while_ana_labels(lab, tmp_path):
     store = tmp_path / "field.db"
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(CELL)]
-    lab.open_notebook(nb, env={"NB_LABEL_STORE": str(store)})
-    lab.run_all()
+    card = open_card(lab, code_notebook(CELL), store)
     page = lab.page
-    card = page.locator(".nbl-card").first
-    card.wait_for(state="visible")
-    wait_attr(lab, ".nbl-item", "data-key", "0")
-    card.click(position={"x": 5, "y": 5})
 
     # "x": none of these fits, with what it is instead and why
     page.keyboard.press("x")

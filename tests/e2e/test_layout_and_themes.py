@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 import nb_label as nbl
 
-from .harness import wait_attr
+from .harness import code_notebook, wait_attr
 
 SETUP_CELL = """
 import base64, io, os
@@ -62,12 +61,6 @@ EFFECTIVE_BACKGROUND_JS = """(el) => {
   }
   return 'rgb(255, 255, 255)';
 }"""
-
-
-def notebook(*sources: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    return nb
 
 
 def label_events(store: Path) -> pd.DataFrame:
@@ -125,7 +118,7 @@ def contrast(foreground: str, background: str) -> float:
 
 def test_huge_items_stay_inside_the_output_and_long_text_scrolls(lab, tmp_path):
     store = tmp_path / "layout.db"
-    lab.open_notebook(notebook(SETUP_CELL, *CARD_CELLS), env={"NB_LABEL_STORE": str(store)})
+    lab.open_notebook(code_notebook(SETUP_CELL, *CARD_CELLS), env={"NB_LABEL_STORE": str(store)})
     lab.run_all(timeout=120)
     page = lab.page
     cards = page.locator(".nbl-card")
@@ -186,7 +179,7 @@ def test_huge_items_stay_inside_the_output_and_long_text_scrolls(lab, tmp_path):
 
 def test_text_is_readable_in_light_and_dark_themes(lab, tmp_path):
     store = tmp_path / "themes.db"
-    lab.open_notebook(notebook(THEME_CELL), env={"NB_LABEL_STORE": str(store)})
+    lab.open_notebook(code_notebook(THEME_CELL), env={"NB_LABEL_STORE": str(store)})
     lab.run_all()
     page = lab.page
     card = page.locator(".nbl-card").first

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 import nb_label as nbl
 
-from .harness import busy_kernel_from_the_page, wait_attr
+from .harness import busy_kernel_from_the_page, code_notebook, open_card, wait_attr
 
 CELL = """
 import os
@@ -43,12 +42,6 @@ SCRIPTS = [
 ANSWER_KINDS = ("label", "skip", "flag", "none_fits")
 
 
-def notebook(source: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    return nb
-
-
 def stored_answers(store: Path) -> pd.DataFrame:
     """Answers that are not retracted, oldest first."""
     with nbl.open_store(store) as opened:
@@ -60,12 +53,7 @@ def stored_answers(store: Path) -> pd.DataFrame:
 
 def test_kernel_restart_mid_burst_loses_nothing_and_resumes(lab, tmp_path):
     store = tmp_path / "restart.db"
-    lab.open_notebook(notebook(CELL), env={"NB_LABEL_STORE": str(store)})
-    lab.run_all()
-    card = lab.page.locator(".nbl-card").first
-    card.wait_for(state="visible")
-    wait_attr(lab, ".nbl-item", "data-key", "0")
-    card.click(position={"x": 5, "y": 5})
+    card = open_card(lab, code_notebook(CELL), store)
     page = lab.page
 
     for key in ("1", "2"):
@@ -131,12 +119,7 @@ def test_kernel_restart_mid_burst_loses_nothing_and_resumes(lab, tmp_path):
 def test_answers_unacknowledged_at_restart_are_resent_by_the_new_card(lab, tmp_path):
     """The outbox is kept in localStorage, so re-running the cell resends it (protocol.md)."""
     store = tmp_path / "resend.db"
-    lab.open_notebook(notebook(CELL), env={"NB_LABEL_STORE": str(store)})
-    lab.run_all()
-    card = lab.page.locator(".nbl-card").first
-    card.wait_for(state="visible")
-    wait_attr(lab, ".nbl-item", "data-key", "0")
-    card.click(position={"x": 5, "y": 5})
+    card = open_card(lab, code_notebook(CELL), store)
     page = lab.page
 
     busy_kernel_from_the_page(lab, tmp_path / "sleeping")
@@ -166,7 +149,8 @@ def test_answers_unacknowledged_at_restart_are_resent_by_the_new_card(lab, tmp_p
 def test_right_to_left_emoji_and_combining_text_stay_intact(lab, tmp_path):
     store = tmp_path / "scripts.db"
     lab.open_notebook(
-        notebook(SCRIPTS_CELL.format(texts=ascii(SCRIPTS))), env={"NB_LABEL_STORE": str(store)}
+        code_notebook(SCRIPTS_CELL.format(texts=ascii(SCRIPTS))),
+        env={"NB_LABEL_STORE": str(store)},
     )
     lab.run_all()
     card = lab.page.locator(".nbl-card").first

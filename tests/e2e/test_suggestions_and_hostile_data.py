@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import nbformat
 import pandas as pd
 
 import nb_label as nbl
 
-from .harness import wait_attr
+from .harness import code_notebook, wait_attr
 
 SUGGEST_CELL = """
 import os
@@ -47,15 +46,9 @@ lab
 """
 
 
-def notebook(source: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    return nb
-
-
 def test_suggestion_is_shown_and_enter_accepts_it(lab, tmp_path):
     store = tmp_path / "s.db"
-    lab.open_notebook(notebook(SUGGEST_CELL), env={"NB_LABEL_STORE": str(store)})
+    lab.open_notebook(code_notebook(SUGGEST_CELL), env={"NB_LABEL_STORE": str(store)})
     lab.run_all(timeout=120)
     card = lab.page.locator(".nbl-card").first
     card.wait_for(state="visible")
@@ -81,7 +74,7 @@ def test_suggestion_is_shown_and_enter_accepts_it(lab, tmp_path):
 def test_hostile_data_renders_as_text_and_runs_nothing(lab, tmp_path):
     store = tmp_path / "h.db"
     cell = HOSTILE_CELL.format(texts=repr(HOSTILE))
-    lab.open_notebook(notebook(cell), env={"NB_LABEL_STORE": str(store)})
+    lab.open_notebook(code_notebook(cell), env={"NB_LABEL_STORE": str(store)})
     lab.run_all()
     card = lab.page.locator(".nbl-card").first
     card.wait_for(state="visible")
