@@ -14,17 +14,23 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "ActiveLoop": "nb_label.learn.loop",
     "Label": "nb_label.schema",
+    "ImageView": "nb_label.views.image",
     "Labeller": "nb_label.labeller",
+    "RegionLabeller": "nb_label.regions",
     "Schema": "nb_label.schema",
+    "SpanLabeller": "nb_label.spans.labeller",
     "open_store": "nb_label.store",
     "simulate": "nb_label.learn.simulate",
     "NotesBrowser": "nb_label.widgets",
     "ProposalReview": "nb_label.widgets",
     "agreement": "nb_label.quality.api",
     "consensus": "nb_label.quality.api",
+    "Review": "nb_label.review",
+    "Dashboard": "nb_label.dashboard",
 }
 _MODULES = {"datasets": "nb_label.datasets", "strategies": "nb_label.learn.strategies",
-            "quality": "nb_label.quality", "plots": "nb_label.plots"}  # fmt: skip
+            "quality": "nb_label.quality", "plots": "nb_label.plots",
+            "spans": "nb_label.spans"}  # fmt: skip
 
 __all__ = sorted([*_PUBLIC, *_MODULES])
 

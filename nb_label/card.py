@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
+from nb_label.errors import StoreConnectionError, StoreLockedError
 from nb_label.schema import RESERVED_KEYS
 
 if TYPE_CHECKING:
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
 
 _FRONTEND = Path(__file__).parent / "frontend"
 log = logging.getLogger(__name__)
+# Failures that pass: the card keeps such answers pending and sends them again later.
+_TRANSIENT = (StoreConnectionError, StoreLockedError)
+#: Seconds between the card's retries while the store cannot be reached.
+RETRY_SECONDS = 3.0
+#: With overlap=, the buffer is topped up once this many items have left it.
+SHARED_TOP_UP = 8
 
 
 def _parse_time(text: Any) -> datetime | None:
@@ -62,7 +69,7 @@ class ItemCard(anywidget.AnyWidget):
             labels=labeller.schema.for_card(),
             keymap=dict(RESERVED_KEYS),
             progress=labeller.progress,
-            options={"buffer_target": labeller._buffer_target},
+            options=_options(labeller),
             message=labeller.message,
             store_key=hashlib.blake2b(key.encode(), digest_size=8).hexdigest(),
             **kwargs,
@@ -79,7 +86,10 @@ class ItemCard(anywidget.AnyWidget):
         lab = self._labeller
         target = lab._buffer_target
         if mode == "append":
-            positions = lab.upcoming(max(target - len(self._held), 0), exclude=list(self._held))
+            missing = target - len(self._held)
+            if lab.overlap is not None and missing < min(SHARED_TOP_UP, target):
+                return  # shared dataset: lease a few items per round trip, not one per answer
+            positions = lab.upcoming(max(missing, 0), exclude=list(self._held))
             if not positions:
                 return
             self._held.update(dict.fromkeys(positions))
@@ -87,6 +97,7 @@ class ItemCard(anywidget.AnyWidget):
             self._generation += 1
             positions = lab.upcoming(target)
             self._held = dict.fromkeys(positions)
+            lab.keep_leases(positions)  # what left the buffer is free for others again
         self.send(
             {
                 "type": "buffer",
@@ -95,6 +106,11 @@ class ItemCard(anywidget.AnyWidget):
                 "items": [lab.card_item(p) for p in positions],
             }
         )
+        try:
+            if lab.flag_unshowable():
+                self.progress = lab.progress
+        except Exception as err:  # flagging is bookkeeping: never break the buffer for it
+            log.warning("nb_label card: could not flag unshowable items: %s", err)
 
     def refresh_labels(self) -> None:
         """Send the current label set (after a label-set change)."""
@@ -109,6 +125,8 @@ class ItemCard(anywidget.AnyWidget):
             self._on_answer(content)
         elif kind == "retract":
             self._on_retract(content)
+        elif kind == "heartbeat":
+            self._on_heartbeat()
         else:
             log.warning("nb_label card: ignored a message of unknown type %r", kind)
 
@@ -142,6 +160,9 @@ class ItemCard(anywidget.AnyWidget):
                 suggestion=msg.get("suggestion") or None,
                 source="human",
             )
+        except _TRANSIENT as err:  # the store is away: the card keeps it pending and retries
+            self._wait(client_id, err)
+            return
         except Exception as err:  # every failure goes back to the card, never lost silently
             self.send({"type": "refuse", "id": client_id, "reason": str(err)})
             self.progress = lab.progress
@@ -176,8 +197,30 @@ class ItemCard(anywidget.AnyWidget):
             )
             lab.set_current_from_card(msg["key"])
             self._held.pop(position, None)
+        except _TRANSIENT as err:
+            self._wait(client_id, err)
+            return
         except Exception as err:
             self.send({"type": "refuse", "id": client_id, "reason": str(err)})
             return
         self.send({"type": "ack", "id": client_id, "event_id": event_id})
         self.progress = lab.progress
+
+    def _wait(self, client_id: str, err: Exception) -> None:
+        log.warning("nb_label card: answer %s kept pending: %s", client_id, err)
+        self.send({"type": "wait", "id": client_id, "reason": str(err), "retry_in": RETRY_SECONDS})
+
+    def _on_heartbeat(self) -> None:
+        try:
+            self._labeller.heartbeat()
+        except Exception as err:  # a missed heartbeat only shortens a lease
+            log.warning("nb_label card: heartbeat failed: %s", err)
+
+
+def _options(labeller: Labeller) -> dict[str, Any]:
+    options: dict[str, Any] = {"buffer_target": labeller._buffer_target}
+    assignment = labeller._assignment
+    if assignment is not None:
+        # Four heartbeats per lease: a lost message or two never lets a lease lapse.
+        options["heartbeat_seconds"] = assignment.lease_seconds / 4
+    return options

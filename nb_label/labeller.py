@@ -22,6 +22,8 @@ import pandas as pd
 from nb_label._keys import decode_key, encode_key
 from nb_label._protocols import View
 from nb_label._state import ANSWER_KINDS, FINISHED_STATES, Answer, ItemRecord
+from nb_label.assign import Assignment, check_overlap
+from nb_label.errors import StoreError
 from nb_label.labelset import LabelSetLog
 from nb_label.queue import ItemQueue
 from nb_label.schema import as_schema
@@ -41,6 +43,23 @@ def _check_annotator(annotator: str | None) -> str:
     if not isinstance(name, str) or not name.strip():
         raise ValueError("annotator= must be a non-empty name, e.g. annotator='ana'")
     return " ".join(name.split())
+
+
+def _name_folded(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
+def _check_distinct(name: str, others: Sequence[str]) -> None:
+    """Refuse a name that differs from a stored one only by case or spaces ("Ana" vs "ana")."""
+    if name in others:
+        return
+    twins = [other for other in others if _name_folded(other) == _name_folded(name)]
+    if twins:
+        raise ValueError(
+            f"annotator {name!r} differs from {twins[0]!r}, who already has answers in this "
+            f"dataset, only by case or spaces. If that is you, pass annotator={twins[0]!r}; "
+            "otherwise choose a name that tells you apart"
+        )
 
 
 class Labeller:
@@ -74,6 +93,16 @@ class Labeller:
     label_duplicates : bool, default False
         When an item is labelled, give the same label to every item whose shown content is
         identical (events with source ``"duplicate"``; undo of the original does not undo them).
+    overlap : int, optional
+        Share the dataset among annotators: every item is offered until ``overlap`` different
+        annotators have answered it. Only the items in this card's buffer are leased; see
+        :mod:`nb_label.assign`. By default every annotator labels every item.
+    lease_seconds : float, default 120
+        With ``overlap``: how long an item stays reserved for this card without a heartbeat
+        (the card sends one every quarter of this while it is open).
+    gold_every : int, default 10
+        Gold items (see :meth:`mark_gold`) are mixed in, one after every ``gold_every - 1``
+        other items, until each annotator has answered all of them.
 
     Examples
     --------
@@ -95,16 +124,23 @@ class Labeller:
         view: View | Any = None,
         buffer: int = 20,
         label_duplicates: bool = False,
+        overlap: int | None = None,
+        lease_seconds: float = 120.0,
+        gold_every: int = 10,
     ) -> None:
         self._source = DataSource(df, show=show, where=where)
         schema = as_schema(labels)
         self.annotator = _check_annotator(annotator)
         if buffer < 1:
             raise ValueError("buffer= must be at least 1")
+        self.overlap = None if overlap is None else check_overlap(overlap)
+        if isinstance(gold_every, bool) or not isinstance(gold_every, int) or gold_every < 1:
+            raise ValueError("gold_every= must be a whole number of 1 or more")
+        self._gold_every = gold_every
         self._buffer_target = int(buffer)
         self._duplicates = self._source.duplicate_groups() if label_duplicates else None
         if view is None:
-            self._view = default_view(self._source.columns)
+            self._view = default_view(self._source.columns, data=self._source.df)
         elif hasattr(view, "render"):
             self._view = view
         elif callable(view):
@@ -116,6 +152,7 @@ class Labeller:
         self.dataset = dataset or self._source.default_dataset_name()
         self.session_id = uuid.uuid4().hex
         self._check_dataset()
+        _check_distinct(self.annotator, self._store.annotators(self.dataset))
         self._labelset = LabelSetLog(self._store, self.dataset, annotator=self.annotator)
         self._labelset.reconcile(schema)
         self._labelset.on_change(self._on_labelset_change)
@@ -127,13 +164,31 @@ class Labeller:
         self._history: list[int] = []  # positions of this session's actions, for undo
         self._shown: list[int] = []  # positions shown in this session, for back()
         self._suggestions: dict[int, tuple[Any, float]] = {}
+        self._unshowable: dict[int, str] = {}  # position -> why the view could not show it
         self._review: list[int] | None = None
         self._card = None
         self._answer_hooks: list[Any] = []
         self._message = ""
         self._load_state()
         self._requeue_split()
-        self._current = self._queue.peek()
+        self._gold: list[int] = []  # positions of gold items, in the order they were marked
+        self._gold_values: dict[int, Any] = {}
+        self._gold_events: dict[int, tuple[str, Any]] = {}  # gold event id -> (key, label)
+        self._gold_seen = 0  # id of the last gold event read
+        self._refresh_gold()
+        self._assignment: Assignment | None = None
+        if self.overlap is not None:
+            self._assignment = Assignment(
+                self._store,
+                dataset=self.dataset,
+                annotator=self.annotator,
+                session_id=self.session_id,
+                overlap=self.overlap,
+                key_of=lambda position: encode_key(self._source.key_at(position)),
+                lease_seconds=lease_seconds,
+            )
+            self._assignment.ensure_slots(self._source.positions.tolist())
+        self._current = self._peek()
         self._shown_at = time.monotonic()
 
     # -- set-up -------------------------------------------------------------------------------
@@ -373,7 +428,10 @@ class Labeller:
             return next(
                 a.event_id for a in record.answers if a.client_event_id == event["client_event_id"]
             )
-        event_id = self._store.append(event)
+        also = None
+        if self._assignment is not None and position not in self._gold:
+            also = self._assignment.slot_update(position, kind)
+        event_id = self._store.append(event, also=also)
         previous = "unlabelled" if position in self._requeued or record is None else record.state
         self._requeued.discard(position)
         record = self._records.setdefault(position, ItemRecord())
@@ -381,7 +439,7 @@ class Labeller:
             Answer(event_id, kind, value, event["note"], event["client_event_id"])
         )
         self._apply_state(position, record.state, previous=previous)
-        if source != "duplicate":  # undo steps back through the person's own answers
+        if source not in ("duplicate", "view"):  # undo steps back through the person's answers
             self._history.append(position)
         if kind == "none_fits" and isinstance(value, dict) and value.get("proposed"):
             self._propose_from_item(position, value)
@@ -426,7 +484,7 @@ class Labeller:
                 self._queue.reopen(position)
 
     def sync_labelset(self, *, every: float = 2.0) -> bool:
-        """Pick up label-set changes made by other labellers on the same store.
+        """Pick up label-set changes and gold items made by others on the same store.
 
         Checked at most every ``every`` seconds (the card calls it when acknowledging).
         """
@@ -434,7 +492,184 @@ class Labeller:
         if now - self._labelset_checked < every:
             return False
         self._labelset_checked = now
+        self._refresh_gold()
         return self._labelset.refresh()
+
+    # -- gold items -----------------------------------------------------------------------------
+    def mark_gold(self, labels: pd.Series | dict, *, note: str | None = None) -> int:
+        """Mark items whose right answer is known ("gold"), to check every annotator against.
+
+        Gold items are mixed into each annotator's queue (one in every ``gold_every`` items),
+        shown like any other item, and answered by everyone regardless of ``overlap``.
+        :func:`nb_label.quality.gold_accuracy` reports each annotator's accuracy on them.
+
+        Parameters
+        ----------
+        labels : Series or dict
+            Item key -> the known label. Missing values are left out.
+        note : str, optional
+            Why these answers are known (kept with each gold event).
+
+        Returns
+        -------
+        int
+            How many gold events were stored.
+        """
+        series = labels if isinstance(labels, pd.Series) else pd.Series(labels, dtype=object)
+        events = []
+        for key, value in series.dropna().items():
+            self._position(key)  # a clear error for a key outside the data or the subset
+            events.append(
+                {
+                    "client_event_id": uuid.uuid4().hex,
+                    "dataset": self.dataset,
+                    "item_key": encode_key(key),
+                    "annotator": self.annotator,
+                    "kind": "gold",
+                    "value": self.schema.find(value).value,
+                    "note": note or None,
+                    "client_time": _now(),
+                    "session_id": self.session_id,
+                    "source": "gold",
+                    "labelset_version": self._labelset.version,
+                }
+            )
+        self._store.append_many(events)
+        self._refresh_gold()
+        if self._card is not None:
+            self._card.push_buffer(mode="replace")
+        return len(events)
+
+    @property
+    def gold(self) -> pd.Series:
+        """The gold items' known labels, indexed by item key."""
+        keys = [self._source.key_at(p) for p in self._gold]
+        return pd.Series(
+            [self._gold_values[p] for p in self._gold], index=pd.Index(keys), dtype=object
+        )
+
+    def _refresh_gold(self) -> bool:
+        """Read gold events added since the last look; True if the gold set changed."""
+        names, rows = self._store.event_rows(
+            self.dataset,
+            kinds=["gold", "retract"],
+            since_id=self._gold_seen,
+            columns=["id", "item_key", "kind", "value", "retracts"],
+        )
+        if not rows:
+            return False
+        self._gold_seen = rows[-1][0]
+        changed = False
+        for event_id, key_text, kind, value, retracts in rows:
+            if kind == "gold":
+                self._gold_events[event_id] = (key_text, value)
+                changed = True
+            elif retracts in self._gold_events:
+                del self._gold_events[retracts]
+                changed = True
+        if not changed:
+            return False
+        latest: dict[str, Any] = {}
+        for key_text, value in self._gold_events.values():  # in id order: the last one wins
+            latest[key_text] = value
+        old = set(self._gold)
+        index = self._source.df.index
+        positions = index.get_indexer([decode_key(k) for k in latest])
+        self._gold, self._gold_values = [], {}
+        for position, value in zip(positions.tolist(), latest.values(), strict=True):
+            if position >= 0 and self._queue.is_member(position):
+                self._gold.append(position)
+                self._gold_values[position] = value
+        for position in set(self._gold) - old:
+            self._queue.finish(position)  # gold is mixed in by _mix_gold, not by the queue
+        for position in old - set(self._gold):
+            record = self._records.get(position)
+            if record is None or record.state == "unlabelled":
+                self._queue.reopen(position)
+        return True
+
+    def _mix_gold(self, main: list[int], n: int, exclude: set[int]) -> list[int]:
+        """Put this annotator's unanswered gold items among ``main``, one every gold_every."""
+        pending = []
+        for position in self._gold:
+            record = self._records.get(position)
+            if position in exclude:
+                continue
+            if record is None or record.state == "unlabelled":
+                pending.append(position)
+        if not pending:
+            return main[:n]
+        every = self._gold_every
+        start = sum(self._counts.values()) + len(exclude)
+        mixed: list[int] = []
+        main_at = gold_at = 0
+        while len(mixed) < n:
+            due = (start + len(mixed)) % every == every - 1
+            if gold_at < len(pending) and (due or main_at >= len(main)):
+                mixed.append(pending[gold_at])
+                gold_at += 1
+            elif main_at < len(main):
+                mixed.append(main[main_at])
+                main_at += 1
+            else:
+                break
+        return mixed
+
+    # -- assignment (overlap=) ------------------------------------------------------------------
+    def _next_positions(self, n: int, exclude: set[int]) -> list[int]:
+        """The next ``n`` items for this person: their queue, leased if shared, gold mixed in."""
+        if self._assignment is None:
+            main = self._queue.upcoming(n, exclude=exclude)
+        else:
+            main = self._assigned(n, exclude)
+        return self._mix_gold(main, n, exclude) if self._gold else main
+
+    def _peek(self) -> int | None:
+        upcoming = self._next_positions(1, exclude=set())
+        return upcoming[0] if upcoming else None
+
+    def _assigned(self, n: int, exclude: set[int]) -> list[int]:
+        assignment = self._assignment
+        chosen = [
+            p for p in assignment.held if p not in exclude and not self._queue.is_finished(p)
+        ][:n]
+        for _ in range(50):  # each round looks at a batch of the queue; most need one
+            if len(chosen) >= n:
+                break
+            skip = exclude | set(chosen) | set(assignment.held) | assignment.busy()
+            batch = self._queue.upcoming(max(2 * (n - len(chosen)), 32), exclude=skip)
+            if not batch:
+                break
+            try:
+                granted, closed = assignment.claim(batch, n - len(chosen))
+            except StoreError as err:  # keep labelling what is already held
+                self.message = f"could not reserve more items: {err}"
+                break
+            for position in closed:
+                self._queue.finish(position)  # answered by enough others: not this person's
+            chosen += granted
+        return chosen
+
+    def heartbeat(self) -> int:
+        """Renew the leases on the items this card holds (the card calls it periodically).
+
+        Returns how many leases were renewed (0 when the dataset is not shared).
+        """
+        if self._assignment is None:
+            return 0
+        return self._assignment.heartbeat()
+
+    def keep_leases(self, positions: Sequence[int]) -> None:
+        """Give back leases on items that left the card's buffer (after a reorder)."""
+        if self._assignment is None:
+            return
+        keep = set(positions)
+        if self._current is not None:
+            keep.add(self._current)
+        try:
+            self._assignment.keep_only(keep)
+        except StoreError as err:
+            self.message = f"could not give back reserved items: {err}"
 
     def _apply_state(self, position: int, state: str, *, previous: str) -> None:
         if previous in self._counts:
@@ -489,6 +724,15 @@ class Labeller:
         )
         record.retract(event_id)
         self._apply_state(position, record.state, previous=previous)
+        if (
+            self._assignment is not None
+            and position not in self._gold
+            and record.state not in FINISHED_STATES
+        ):
+            try:
+                self._assignment.reopened(position)
+            except StoreError as err:
+                self.message = f"undo saved, but the item's assignment was not updated: {err}"
         return retract_id
 
     def undo(self) -> Hashable:
@@ -532,7 +776,7 @@ class Labeller:
         """
         if queue is None:
             self._review = None
-            self._show(self._queue.peek(), remember=False)
+            self._show(self._peek(), remember=False)
             self._push_jump()
             return 0
         if queue not in _REVIEW_QUEUES:
@@ -544,7 +788,7 @@ class Labeller:
             "none_fits": ("none_fits",),
         }[queue]
         self._review = [p for p, r in self._records.items() if r.state in wanted]
-        self._show(self._review.pop(0) if self._review else self._queue.peek())
+        self._show(self._review.pop(0) if self._review else self._peek())
         self._push_jump()
         return len(self._review) + (1 if self._current is not None else 0)
 
@@ -567,7 +811,7 @@ class Labeller:
         else:
             if self._review is not None:
                 self._review = None
-            self._show(self._queue.peek())
+            self._show(self._peek())
 
     # -- results ------------------------------------------------------------------------------
     @property
@@ -634,7 +878,7 @@ class Labeller:
             self._counts = dict.fromkeys(self._counts, 0)
             self._queue = ItemQueue(self._source.positions, n_rows=self._source.n_rows)
             self._load_state()
-            self._show(self._queue.peek(), remember=False)
+            self._show(self._peek(), remember=False)
         return len(events)
 
     def export(self, path: str | Path) -> Path:
@@ -701,7 +945,7 @@ class Labeller:
         if self._card is not None:
             self._card.push_buffer(mode="replace")
         elif self._review is None:
-            self._current = self._queue.peek()
+            self._current = self._peek()
 
     def suggest(self, suggestions: pd.DataFrame | None) -> None:
         """Set the suggestion shown per item: a frame with ``label`` and ``p`` columns."""
@@ -741,13 +985,38 @@ class Labeller:
         suggestion = None
         if found is not None and found[0] in self._labelset:  # never suggest a retired label
             suggestion = {"value": found[0], "display": str(found[0]), "p": round(found[1], 4)}
+        blocks = self._view.render(self._source.row(position))
+        problem = next(
+            (b["problem"] for b in blocks if isinstance(b, dict) and b.get("problem")), None
+        )
+        if problem and saved is None:
+            self._unshowable[position] = str(problem)
         return {
             "key": encode_key(self._source.key_at(position)),
-            "blocks": self._view.render(self._source.row(position)),
+            "blocks": blocks,
             "suggestion": suggestion,
             "saved": saved,
             "audit": False,
         }
+
+    def flag_unshowable(self) -> int:
+        """Flag the items the view could not show (a missing or corrupt image file, say).
+
+        The card calls this after sending a buffer; each such item gets one ``flag`` event
+        with the reason as its note (source ``"view"``), so it waits in the review queue
+        instead of being lost. Returns how many were flagged.
+        """
+        pending, self._unshowable = self._unshowable, {}
+        flagged = 0
+        for position, problem in pending.items():
+            record = self._records.get(position)
+            if record is not None and record.answers:
+                continue
+            self.record_answer(
+                position, "flag", None, note=f"could not be shown: {problem}", source="view"
+            )
+            flagged += 1
+        return flagged
 
     def upcoming(self, n: int, *, exclude: Sequence[int] = ()) -> list[int]:
         """The next ``n`` positions the person should see, starting at the current one."""
@@ -758,7 +1027,7 @@ class Labeller:
         if self._review:
             chosen += [p for p in self._review if p not in exclude_set][: n - len(chosen)]
         if len(chosen) < n:
-            more = self._queue.upcoming(n - len(chosen) + 1, exclude=exclude_set)
+            more = self._next_positions(n - len(chosen), exclude=exclude_set | set(chosen))
             chosen += [p for p in more if p not in chosen][: n - len(chosen)]
         return chosen
 
@@ -769,7 +1038,7 @@ class Labeller:
     def set_current_from_card(self, key_text: str | None) -> None:
         """The card reports what it shows now; the Python side follows."""
         if key_text is None:
-            self._current = self._queue.peek()
+            self._current = self._peek()
         else:
             self._show(self.position_of_key_text(key_text))
 
@@ -791,10 +1060,15 @@ class Labeller:
 
     # -- lifetime -----------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the card and, if this labeller opened it, the store."""
+        """Close the card, give back reserved items and, if this labeller opened it, the store."""
         if self._card is not None:
             self._card.close()
             self._card = None
+        if self._assignment is not None:
+            try:
+                self._assignment.release_all()
+            except StoreError:
+                pass  # the leases run out on their own
         if self._owns_store:
             self._store.close()
 

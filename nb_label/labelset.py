@@ -34,6 +34,7 @@ class _Replayed:
     history: list[dict] = field(default_factory=list)
     from_code: set = field(default_factory=set)  # names given in code (normalised)
     known: set = field(default_factory=set)  # every name the set ever had (normalised)
+    created: bool = False  # a "create" event has been applied
 
 
 def _find(labels: list[Label], value: Any) -> Label | None:
@@ -120,7 +121,12 @@ class LabelSetLog:
     ) -> None:
         op = change.get("op")
         detail = ""
-        if op == "create":
+        if op == "create" and state.created:
+            # Two annotators opened a new dataset at the same moment: the first create wins,
+            # so a later one can never wipe out changes made in between.
+            detail = "already created"
+        elif op == "create":
+            state.created = True
             state.labels = [Label.from_dict(d) for d in change["labels"]]
             state.policy = change.get("policy", "open")
             state.owners = list(change.get("owners") or [])

@@ -154,7 +154,7 @@ class DataSource:
         digest = hashlib.blake2b(digest_size=8)
         digest.update(encode_key(self.key_at(position)).encode())
         for column in self.columns:
-            digest.update(b"\x1f" + repr(self.df[column].iat[position]).encode())
+            digest.update(b"\x1f" + _cell_bytes(self.df[column].iat[position]))
         return digest.hexdigest()
 
     def fingerprint(self) -> dict[str, Any]:
@@ -176,6 +176,21 @@ class DataSource:
         head = [fingerprint["sample"][str(p)] for p in range(min(_HEAD_ROWS, self.n_rows))]
         digest = hashlib.blake2b("|".join(head).encode(), digest_size=4).hexdigest()
         return f"{'+'.join(self.columns)}-{digest}"
+
+
+def _cell_bytes(value: Any) -> bytes:
+    """What identifies a cell's content: its repr, or the content itself for images.
+
+    A PIL image's repr holds its memory address (different in every kernel) and a numpy
+    array's repr is cut short, so both are identified by their pixels instead.
+    """
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype}{value.shape}".encode() + value.tobytes()
+    if hasattr(value, "tobytes") and hasattr(value, "mode") and hasattr(value, "size"):
+        return f"{value.mode}{value.size}".encode() + value.tobytes()  # a PIL image
+    return repr(value).encode()
 
 
 def fingerprint_changes(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:

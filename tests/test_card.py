@@ -110,3 +110,30 @@ def test_saved_answer_travels_with_the_item(lab, sent):
 def test_unknown_messages_are_ignored(lab, sent, caplog):
     lab.card.handle({"type": "mystery"})
     assert sent == []
+
+
+def test_an_image_that_cannot_be_read_is_flagged_once_and_labelling_goes_on(tmp_path):
+    from PIL import Image
+
+    paths = []
+    for i in range(3):
+        path = tmp_path / f"img{i}.png"
+        Image.new("RGB", (8, 8), (i * 80, 0, 0)).save(path)
+        paths.append(str(path))
+    paths[1] = str(tmp_path / "gone.png")  # a file that is not there
+    df = pd.DataFrame({"path": paths})
+    lab = nbl.Labeller(df, show="path", labels=["a", "b"], store=str(tmp_path / "i.db"))
+    messages = []
+    lab.card.send = lambda content, buffers=None: messages.append(content)
+    lab.card.handle({"type": "hello", "have": []})
+    blocks = [item["blocks"][0] for item in messages[0]["items"]]
+    assert [b["kind"] for b in blocks] == ["image", "missing", "image"]
+    flags = lab.store.events(lab.dataset, kinds=["flag"])
+    assert flags["item_key"].tolist() == ["1"] and "gone.png" in flags["note"].iloc[0]
+    assert flags["source"].tolist() == ["view"]
+    assert lab.progress["flagged"] == 1
+    lab.card.handle({"type": "hello", "have": []})  # shown again: not flagged twice
+    assert len(lab.store.events(lab.dataset, kinds=["flag"])) == 1
+    lab.card.handle(answer(1, "1", value="a"))  # the person may still label it
+    assert lab.annotations.loc[1, "label"] == "a"
+    lab.close()

@@ -191,6 +191,7 @@ export function createCard(options = {}) {
   let saved = 0;
   let draftNote = "";
   let lastProblem = null; // "not saved: ..." until the next answer
+  let waiting = null; // why the store cannot take answers now (they stay in the outbox)
   let connected = true;
   const listeners = new Set();
 
@@ -256,6 +257,7 @@ export function createCard(options = {}) {
     if (msg.type === "buffer") return receiveBuffer(msg);
     if (msg.type === "ack") return receiveAck(msg);
     if (msg.type === "refuse") return receiveRefuse(msg);
+    if (msg.type === "wait") return receiveWait(msg);
     return effects([], false);
   }
 
@@ -300,6 +302,7 @@ export function createCard(options = {}) {
   function receiveAck(msg) {
     const had = outbox.get(msg.id);
     outbox.delete(msg.id);
+    waiting = null; // the store took something: it is back
     const found = findAnswer(msg.id);
     if (found && found.answer.status === "pending") {
       found.answer.status = "saved";
@@ -320,6 +323,23 @@ export function createCard(options = {}) {
     }
     lastProblem = `not saved: ${reason}`;
     return effects([], Boolean(had || found), lastProblem);
+  }
+
+  /** The store is away: the answer stays pending in the outbox and is sent again later. */
+  function receiveWait(msg) {
+    if (!outbox.has(msg.id)) return effects([], false);
+    waiting = String(msg.reason || "the store cannot be reached");
+    const fx = effects([], true);
+    fx.retryIn = Math.max(0.01, Number(msg.retry_in) || 3);
+    return fx;
+  }
+
+  /** Send every unacknowledged message again, oldest first (the kernel stores each once). */
+  function resend() {
+    const t = now();
+    for (const o of outbox.values()) o.sentAt = t;
+    const again = [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq);
+    return effects(again, true);
   }
 
   /**
@@ -440,6 +460,10 @@ export function createCard(options = {}) {
     if (!connected) {
       return `kernel disconnected: ${pending} answer${pending === 1 ? "" : "s"} not saved`;
     }
+    if (waiting && pending) {
+      const n = `${pending} answer${pending === 1 ? "" : "s"}`;
+      return `store unreachable: ${n} kept here, retrying (${waiting})`;
+    }
     if (lastProblem) return lastProblem;
     if (!screen()) return WAITING_TEXT;
     const late = overdueCount(t);
@@ -462,6 +486,7 @@ export function createCard(options = {}) {
       perMinute: itemsPerMinute(answerTimes),
       queued: queue.length,
       connected,
+      waiting,
     };
   }
 
@@ -479,6 +504,7 @@ export function createCard(options = {}) {
     receive,
     press,
     hello,
+    resend,
     restoreOutbox,
     setConnected,
     snapshot,
@@ -565,6 +591,7 @@ function stateFor(model, cardOptions) {
   const card = createCard(cardOptions);
   const views = new Set();
   let overdueTimer = null;
+  let retryTimer = null;
 
   function scheduleOverdueCheck() {
     if (overdueTimer !== null || card.pendingCount() === 0) return;
@@ -587,6 +614,12 @@ function stateFor(model, cardOptions) {
     }
     if (send.length || fx.changed) writeStored(state.model, card);
     if (send.length) scheduleOverdueCheck();
+    if (fx.retryIn && retryTimer === null) {
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        apply(card.resend());
+      }, fx.retryIn * 1000);
+    }
     if (fx.changed || fx.announce) {
       for (const v of views) v.announce(fx.announce);
       card.notify();
@@ -595,7 +628,9 @@ function stateFor(model, cardOptions) {
 
   function stop() {
     if (overdueTimer !== null) clearTimeout(overdueTimer);
+    if (retryTimer !== null) clearTimeout(retryTimer);
     overdueTimer = null;
+    retryTimer = null;
   }
 
   const state = { card, apply, views, model, wired: false, stop };
@@ -630,9 +665,29 @@ function wire(model, cardOptions) {
     state.wired = true;
     card.restoreOutbox(readStored(model));
   }
+  // With a shared dataset the kernel leases what this card holds; the heartbeat keeps the
+  // leases while the page is open. A closed laptop sends nothing, so its leases run out.
+  let heartbeat = null;
+  const scheduleHeartbeat = () => {
+    if (heartbeat !== null) clearInterval(heartbeat);
+    heartbeat = null;
+    const seconds = Number((model.get("options") || {}).heartbeat_seconds);
+    if (seconds > 0) {
+      heartbeat = setInterval(() => {
+        try {
+          state.model.send({ type: "heartbeat" });
+        } catch (err) {
+          // the comm is gone; the leases run out on their own
+        }
+      }, seconds * 1000);
+    }
+  };
+  scheduleHeartbeat();
+  model.on("change:options", scheduleHeartbeat);
   apply(card.hello());
   return () => {
     if (onVisibility) document.removeEventListener("visibilitychange", onVisibility);
+    if (heartbeat !== null) clearInterval(heartbeat);
     state.stop();
   };
 }
@@ -642,6 +697,80 @@ function el(tag, className, text) {
   if (className) node.className = className;
   if (text !== undefined && text !== null) node.textContent = String(text);
   return node;
+}
+
+// Images narrower than this are enlarged by a whole factor, with crisp (pixelated) pixels.
+const IMAGE_MIN_SHOWN_PX = 192;
+const IMAGE_ZOOMS = [1, 2, 4, 8];
+
+/** One image block: scaled to fit, small images enlarged crisply, zoom buttons. */
+export function imageBlock(doc, block) {
+  const src = String(block.src || "");
+  if (!src.startsWith("data:image/")) {
+    const refused = doc.createElement("div");
+    refused.className = "nbl-missing nbl-image-refused";
+    refused.textContent = "(image not shown: not a data:image URL)";
+    return refused;
+  }
+  const width = Number(block.width) > 0 ? Number(block.width) : null;
+  const natural = [Number(block.natural_width) || width, Number(block.natural_height) || null];
+  // A whole factor keeps every source pixel the same size on screen.
+  const factor = width && width < IMAGE_MIN_SHOWN_PX ? Math.ceil(IMAGE_MIN_SHOWN_PX / width) : 1;
+  const wrap = doc.createElement("div");
+  wrap.className = "nbl-image-block";
+  const viewport = doc.createElement("div");
+  viewport.className = "nbl-image-view";
+  const img = doc.createElement("img");
+  img.className = "nbl-image";
+  img.src = src;
+  img.alt = String(block.alt || "");
+  img.draggable = false;
+  viewport.appendChild(img);
+  wrap.appendChild(viewport);
+  if (!width) return wrap; // a block from a user's view without sizes: fit to the card only
+
+  const tools = doc.createElement("div");
+  tools.className = "nbl-image-tools";
+  const zoomText = doc.createElement("span");
+  zoomText.className = "nbl-image-zoom";
+  const sizeText = doc.createElement("span");
+  sizeText.className = "nbl-image-size";
+  sizeText.textContent = natural[1] ? `${natural[0]}\u00d7${natural[1]} px` : "";
+  let level = 0;
+  function apply() {
+    const zoom = IMAGE_ZOOMS[level];
+    const shown = width * factor * zoom;
+    img.style.width = `${shown}px`;
+    img.classList.toggle("nbl-image-zoomed", zoom > 1);
+    img.classList.toggle("nbl-image-pixelated", shown > width);
+    img.dataset.zoom = String(zoom);
+    zoomText.textContent = zoom === 1 ? "fit" : `\u00d7${zoom}`;
+    zoomOut.disabled = level === 0;
+    zoomIn.disabled = level === IMAGE_ZOOMS.length - 1;
+  }
+  function tool(label, text, step) {
+    const button = doc.createElement("button");
+    button.type = "button";
+    button.className = "nbl-image-zoom-btn";
+    button.textContent = text;
+    button.setAttribute("aria-label", label);
+    button.title = label;
+    button.addEventListener("click", () => {
+      level = Math.min(IMAGE_ZOOMS.length - 1, Math.max(0, level + step));
+      apply();
+    });
+    // Enter and Space press the button; they must not also answer the item.
+    button.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") event.stopPropagation();
+    });
+    return button;
+  }
+  const zoomOut = tool("Zoom out", "\u2212", -1);
+  const zoomIn = tool("Zoom in", "+", 1);
+  tools.append(zoomOut, zoomText, zoomIn, sizeText);
+  wrap.appendChild(tools);
+  apply();
+  return wrap;
 }
 
 /** Build the DOM for one item's blocks: DOM APIs and textContent only, never HTML. */
@@ -678,19 +807,7 @@ export function buildBlocks(doc, blocks) {
       wrap.appendChild(table);
       frag.appendChild(wrap);
     } else if (block.kind === "image") {
-      const src = String(block.src || "");
-      if (src.startsWith("data:image/")) {
-        const img = doc.createElement("img");
-        img.className = "nbl-image";
-        img.src = src;
-        img.alt = String(block.alt || "");
-        frag.appendChild(img);
-      } else {
-        const span = doc.createElement("div");
-        span.className = "nbl-missing nbl-image-refused";
-        span.textContent = "(image not shown: not a data:image URL)";
-        frag.appendChild(span);
-      }
+      frag.appendChild(imageBlock(doc, block));
     } else if (block.kind === "missing") {
       const span = doc.createElement("div");
       span.className = "nbl-missing";

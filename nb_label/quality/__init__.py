@@ -1,4 +1,4 @@
-"""Label quality: agreement among annotators and consensus labels."""
+"""Label quality: agreement among annotators, consensus labels, gold items, label issues."""
 
 from nb_label.quality.agreement import (
     AgreementReport,
@@ -10,6 +10,8 @@ from nb_label.quality.agreement import (
 )
 from nb_label.quality.api import agreement, consensus, long_labels
 from nb_label.quality.consensus import dawid_skene, majority_vote
+from nb_label.quality.gold import gold_accuracy, gold_labels
+from nb_label.quality.label_issues import find_label_issues
 
 __all__ = [
     "AgreementReport",
@@ -19,7 +21,10 @@ __all__ = [
     "agreement_report",
     "cohen_kappa",
     "dawid_skene",
+    "find_label_issues",
     "fleiss_kappa",
+    "gold_accuracy",
+    "gold_labels",
     "krippendorff_alpha",
     "majority_vote",
     "pairwise_agreement",

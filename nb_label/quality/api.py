@@ -4,10 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nb_label.quality.agreement import AgreementReport, agreement_report
 from nb_label.quality.consensus import dawid_skene, majority_vote
+
+
+def source_events(source: Any, *, dataset: str | None = None) -> pd.DataFrame | None:
+    """Every event of the source's dataset, or None when ``source`` is a long DataFrame.
+
+    Parameters
+    ----------
+    source : Labeller, Store or DataFrame
+        A labeller (its store and dataset), a store with ``dataset=``, or a long-format
+        DataFrame (which has no events).
+    dataset : str, optional
+        The dataset's name, when ``source`` is a store.
+    """
+    from nb_label.store import Store
+
+    if isinstance(source, pd.DataFrame):
+        return None
+    if isinstance(source, Store):
+        if dataset is None:
+            names = source.datasets()["name"].tolist()
+            raise ValueError(f"pass dataset= with a store; it holds {names}")
+        return source.events(dataset)
+    if hasattr(source, "store") and hasattr(source, "dataset"):
+        return source.store.events(source.dataset)
+    raise ValueError("expected a Labeller, a Store with dataset=, or a long-format DataFrame")
+
+
+def latest_events(events: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The latest event of ``kind`` per item that no retraction cancelled, oldest first.
+
+    Used for gold labels (``"gold"``) and review decisions (``"decision"``): a later event
+    for the same item replaces an earlier one, and retracting the latest brings back the one
+    before it, as for answers.
+    """
+    retracted = set(events["retracts"].dropna().astype(np.int64).tolist())
+    keep = (events["kind"] == kind) & ~events["id"].isin(retracted) & events["item_key"].notna()
+    return events[keep].groupby("item_key", sort=False).tail(1)
+
+
+def decisions_from_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Review decisions in force, indexed by item key: ``label``, ``note``, ``reviewer``,
+    ``decided_at`` and ``event_id``.
+    """
+    from nb_label._keys import decode_key
+
+    latest = latest_events(events, "decision")
+    return pd.DataFrame(
+        {
+            "label": latest["value"].to_numpy(dtype=object),
+            "note": latest["note"].to_numpy(dtype=object),
+            "reviewer": latest["annotator"].to_numpy(dtype=object),
+            "decided_at": pd.to_datetime(latest["committed_at"], utc=True).to_numpy(),
+            "event_id": latest["id"].to_numpy(dtype=np.int64),
+        },
+        index=pd.Index([decode_key(k) for k in latest["item_key"]], name="item_key"),
+    )
 
 
 def long_labels(source: Any, *, dataset: str | None = None) -> pd.DataFrame:
@@ -22,18 +79,9 @@ def long_labels(source: Any, *, dataset: str | None = None) -> pd.DataFrame:
         The dataset's name, when ``source`` is a store.
     """
     from nb_label.results import current_labels
-    from nb_label.store import Store
 
-    if isinstance(source, pd.DataFrame):
-        return source
-    if isinstance(source, Store):
-        if dataset is None:
-            names = source.datasets()["name"].tolist()
-            raise ValueError(f"pass dataset= with a store; it holds {names}")
-        return current_labels(source.events(dataset))
-    if hasattr(source, "store") and hasattr(source, "dataset"):
-        return current_labels(source.store.events(source.dataset))
-    raise ValueError("expected a Labeller, a Store with dataset=, or a long-format DataFrame")
+    events = source_events(source, dataset=dataset)
+    return source if events is None else current_labels(events)
 
 
 def agreement(
@@ -53,13 +101,58 @@ def consensus(
 ) -> pd.DataFrame:
     """One label per item with a confidence, by ``"majority"`` vote or ``"dawid_skene"``.
 
-    For Dawid–Skene the per-annotator quality estimates are in ``result.attrs["annotators"]``.
+    Items with a review decision (see :class:`nb_label.Review`) take the decided label with
+    confidence 1.0; the column ``method`` says ``"review"`` for them and the algorithm's name
+    for the others. For Dawid–Skene the per-annotator quality estimates are in
+    ``result.attrs["annotators"]``.
     """
-    answers = long_labels(source, dataset=dataset)
+    if method not in ("majority", "dawid_skene"):
+        raise ValueError(f"method must be 'majority' or 'dawid_skene', not {method!r}")
+    events = source_events(source, dataset=dataset)
+    answers = source if events is None else _current_labels(events)
     if method == "majority":
-        return majority_vote(answers)
-    if method == "dawid_skene":
+        items = majority_vote(answers)
+    else:
         items, annotators = dawid_skene(answers)
         items.attrs["annotators"] = annotators
+    items["method"] = method
+    if events is not None:
+        items = _apply_decisions(items, decisions_from_events(events))
+    return items
+
+
+def _current_labels(events: pd.DataFrame) -> pd.DataFrame:
+    from nb_label.results import current_labels
+
+    return current_labels(events)
+
+
+def _apply_decisions(items: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFrame:
+    if decided.empty:
         return items
-    raise ValueError(f"method must be 'majority' or 'dawid_skene', not {method!r}")
+    attrs = dict(items.attrs)
+    # A decided item nobody answered yet still gets its row (with no answers counted).
+    new = decided.index.difference(items.index, sort=False)
+    if len(new):
+        extra = pd.DataFrame(index=pd.Index(new, name=items.index.name))
+        if "n_answers" in items:
+            extra["n_answers"] = 0
+        if "tie" in items:
+            extra["tie"] = False
+        items = pd.concat([items, extra])
+        for column in ("n_answers",):
+            if column in items:
+                items[column] = items[column].astype(np.int64)
+        if "tie" in items:
+            items["tie"] = items["tie"].astype(bool)
+    dtype = items["label"].dtype
+    labels = items["label"].astype(object)
+    labels.loc[decided.index] = decided["label"].to_numpy(dtype=object)
+    try:
+        items["label"] = labels.astype(dtype)
+    except (TypeError, ValueError):  # a decided label of another type than the answers
+        items["label"] = labels
+    items.loc[decided.index, "confidence"] = 1.0
+    items.loc[decided.index, "method"] = "review"
+    items.attrs = attrs
+    return items

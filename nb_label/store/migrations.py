@@ -2,7 +2,8 @@
 
 Version 0 (nb_label before the ``store_version`` table): ``events`` without ``session_id``,
 ``suggestion``, ``suggestion_p`` and ``labelset_version``, and no index on
-(dataset, annotator, id). Version 1 is :mod:`nb_label.store.schema`.
+(dataset, annotator, id). Version 1 adds them; version 2 (:mod:`nb_label.store.schema`) adds
+the ``slots`` table that assigns items when several annotators share a dataset.
 
 Opening a store upgrades it in place, in one transaction: either every step lands or none.
 """
@@ -31,8 +32,12 @@ def _upgrade_0_to_1(connection: Connection) -> None:
     schema.store_version.create(connection)
 
 
+def _upgrade_1_to_2(connection: Connection) -> None:
+    schema.slots.create(connection)
+
+
 #: ``MIGRATIONS[v]`` upgrades a store at version ``v`` to ``v + 1``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1, 1: _upgrade_1_to_2}
 
 
 def stored_version(connection: Connection) -> int | None:

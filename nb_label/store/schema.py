@@ -1,4 +1,4 @@
-"""The current (version 1) table layout of the event store."""
+"""The current (version 2) table layout of the event store."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -21,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 #: The layout version this code writes; :mod:`nb_label.store.migrations` upgrades older ones.
-STORE_VERSION = 1
+STORE_VERSION = 2
 
 #: Columns of :meth:`Store.events`, in order.
 EVENT_COLUMNS = (
@@ -116,3 +117,24 @@ store_version = Table(
     Column("version", Integer, primary_key=True, autoincrement=False),
     Column("applied_at", UTCDateTime, nullable=False),
 )
+
+# Version 2: work assignment when several annotators share a dataset (``overlap=``). Each item
+# has ``overlap`` slots; a slot is leased to one annotator while the item sits in their card's
+# buffer (``leased_until``), and is ``done`` once that annotator answers. Events stay the only
+# record of answers: slots only decide who is offered what.
+slots = Table(
+    "slots",
+    metadata,
+    Column("id", _BigId, primary_key=True, autoincrement=True),
+    Column("dataset", String, nullable=False),
+    Column("item_key", Text, nullable=False),
+    Column("slot", Integer, nullable=False),
+    Column("annotator", String),
+    Column("session_id", String),
+    Column("leased_until", UTCDateTime),
+    Column("done", Boolean, nullable=False, server_default=text("false")),
+    UniqueConstraint("dataset", "item_key", "slot", name="uq_slots_item_slot"),
+    # One slot per annotator per item: "different annotators" is kept by the database itself.
+    UniqueConstraint("dataset", "item_key", "annotator", name="uq_slots_item_annotator"),
+)
+Index("ix_slots_dataset_annotator", slots.c.dataset, slots.c.annotator)

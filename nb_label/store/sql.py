@@ -7,7 +7,7 @@ import datetime as dt
 import numbers
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from nb_label.errors import StoreConnectionError, StoreError
-from nb_label.store import encoding, engine, failures, migrations, schema
+from nb_label.store import encoding, engine, failures, migrations, schema, slots
 from nb_label.store.schema import EVENT_COLUMNS
 
 # Names from the first draft of this module, still used by some callers.
@@ -88,7 +88,7 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def append(self, event: Mapping) -> int:
+    def append(self, event: Mapping, *, also: Callable[[Connection], None] | None = None) -> int:
         """Commit one event and return its id.
 
         Parameters
@@ -97,6 +97,9 @@ class Store:
             Fields from :data:`EVENT_COLUMNS` (``dataset``, ``annotator`` and ``kind`` are
             required; ``id`` and ``committed_at`` are set by the store). Without a
             ``client_event_id`` a random one is made.
+        also : callable, optional
+            Called with the connection inside the same transaction, after the insert (the
+            labeller fills the item's assignment slot this way: one commit per answer).
 
         Returns
         -------
@@ -104,9 +107,11 @@ class Store:
             The new event's id or, if an event with the same ``client_event_id`` is already
             stored, that event's id (nothing new is stored: resending is safe).
         """
-        return self.append_many([event])[0]
+        return self.append_many([event], also=also)[0]
 
-    def append_many(self, events: Iterable[Mapping]) -> list[int]:
+    def append_many(
+        self, events: Iterable[Mapping], *, also: Callable[[Connection], None] | None = None
+    ) -> list[int]:
         """Commit several events in one transaction; all are stored or none.
 
         Returns
@@ -121,14 +126,20 @@ class Store:
             try:
                 # Most events are new: insert straight away, without looking anything up.
                 with self._transaction(write=True) as connection:
-                    return self._insert(connection, events, known={})
+                    ids = self._insert(connection, events, known={})
+                    if also is not None:
+                        also(connection)
+                    return ids
             except IntegrityError:
                 # A client_event_id is already stored (a resend, or another writer's): that
                 # attempt rolled back; look the stored ones up and insert only the others.
                 with self._transaction(write=True) as connection:
                     client_ids = {encoding.client_id_of(event) for event in events} - {None}
                     known = self._ids_for_client_ids(connection, client_ids)
-                    return self._insert(connection, events, known=known)
+                    ids = self._insert(connection, events, known=known)
+                    if also is not None:
+                        also(connection)
+                    return ids
 
     def _insert(self, connection: Connection, events: list[Mapping], *, known: dict) -> list[int]:
         committed_at = dt.datetime.now(dt.timezone.utc)
@@ -272,17 +283,22 @@ class Store:
         """
         _check_dataset_name(name)
         text = encoding.encode_json(dict(fingerprint), field="fingerprint")
-        with self._translated_errors(), self._transaction(write=True) as connection:
-            stored = connection.execute(
-                select(_datasets.c.fingerprint).where(_datasets.c.name == name)
-            ).scalar_one_or_none()
-            if stored is not None:
-                return encoding.decode_json(stored)
-            connection.execute(
-                _datasets.insert().values(
-                    name=name, fingerprint=text, created_at=dt.datetime.now(dt.timezone.utc)
+        query = select(_datasets.c.fingerprint).where(_datasets.c.name == name)
+        try:
+            with self._translated_errors(), self._transaction(write=True) as connection:
+                stored = connection.execute(query).scalar_one_or_none()
+                if stored is not None:
+                    return encoding.decode_json(stored)
+                connection.execute(
+                    _datasets.insert().values(
+                        name=name, fingerprint=text, created_at=dt.datetime.now(dt.timezone.utc)
+                    )
                 )
-            )
+        except IntegrityError:
+            # Another annotator registered it at the same moment (PostgreSQL only; SQLite's
+            # BEGIN IMMEDIATE serialises the two): theirs is the stored one.
+            with self._translated_errors(), self._transaction(write=False) as connection:
+                return encoding.decode_json(connection.execute(query).scalar_one())
         return encoding.decode_json(text)
 
     def update_dataset(self, name: str, fingerprint: Mapping) -> None:
@@ -316,6 +332,67 @@ class Store:
                 ),
             }
         )
+
+    def annotators(self, dataset: str) -> list[str]:
+        """The names of everyone with an event in ``dataset``, sorted."""
+        query = select(_events.c.annotator).where(_events.c.dataset == dataset).distinct()
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            return sorted(connection.execute(query).scalars())
+
+    # -- assignment (overlap=) ---------------------------------------------------------------
+    # Thin wrappers: the SQL lives in nb_label.store.slots; see nb_label.assign for the rules.
+
+    def ensure_slots(self, dataset: str, item_keys: Iterable[str], overlap: int) -> int:
+        """Create ``overlap`` slots for every item key that lacks them; return how many."""
+        keys = list(item_keys)
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            return slots.ensure(connection, dataset, keys, int(overlap))
+
+    def claim_slots(self, **kwargs) -> tuple[list[str], set[str]]:
+        """Lease items to an annotator; see :func:`nb_label.store.slots.claim`."""
+        for attempt in range(3):
+            try:
+                with self._translated_errors(), self._transaction(write=True) as connection:
+                    return slots.claim(connection, **kwargs)
+            except IntegrityError:
+                # The same annotator, in another session, took a slot of one of these items
+                # at the same moment: read again and choose again.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def complete_slot(self, **kwargs) -> bool:
+        """Mark an annotator's slot done; see :func:`nb_label.store.slots.complete`."""
+        try:
+            with self._translated_errors(), self._transaction(write=True) as connection:
+                return slots.complete(connection, **kwargs)
+        except IntegrityError:
+            return False  # this annotator already holds a slot of the item (another session)
+
+    def reopen_slot(self, **kwargs) -> None:
+        """Open an annotator's slot again after an undo."""
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            slots.reopen(connection, **kwargs)
+
+    def renew_leases(self, **kwargs) -> int:
+        """Extend a session's open leases (the heartbeat)."""
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            return slots.renew(connection, **kwargs)
+
+    def release_leases(self, **kwargs) -> int:
+        """Give back a session's open leases."""
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            return slots.release(connection, **kwargs)
+
+    def slots(self, dataset: str) -> pd.DataFrame:
+        """Every slot of ``dataset``: ``item_key``, ``slot``, ``annotator``, ``session_id``,
+        ``leased_until`` and ``done`` (empty when the dataset is not shared with overlap=)."""
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            rows = slots.table(connection, dataset)
+        columns = ["item_key", "slot", "annotator", "session_id", "leased_until", "done"]
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+        frame["done"] = frame["done"].astype(bool)
+        return frame
 
     # -- lifetime --------------------------------------------------------------------------
 

@@ -138,7 +138,25 @@ def test_reopening_does_not_upgrade_again(v0_target):
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version FROM store_version")).scalars().all()
     engine.dispose()
-    assert versions == [1]
+    assert versions == [1, 2]
+
+
+def test_a_version_1_store_gains_the_slots_table_and_keeps_its_events(store_target):
+    with open_store(store_target) as store:
+        store.append({"dataset": "sms", "annotator": "ana", "kind": "label", "value": "spam"})
+    engine = create_engine(store_target if "://" in store_target else f"sqlite:///{store_target}")
+    with engine.begin() as connection:  # take the store back to layout version 1
+        connection.execute(text("DROP TABLE slots"))
+        connection.execute(text("DELETE FROM store_version WHERE version = 2"))
+    engine.dispose()
+    assert "slots" not in _tables(store_target)
+    with open_store(store_target) as store:
+        assert store.version == STORE_VERSION == 2
+        assert store.events()["value"].tolist() == ["spam"]
+        assert store.ensure_slots("sms", ['"a"', '"b"'], 2) == 4
+    assert {"item_key", "slot", "annotator", "leased_until", "done"} <= _columns(
+        store_target, "slots"
+    )
 
 
 def test_a_failed_upgrade_changes_nothing(v0_target, monkeypatch):

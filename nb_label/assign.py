@@ -1,0 +1,188 @@
+"""Work assignment for a shared dataset: each item gets ``overlap`` answers from different people.
+
+Only what sits in a card's buffer is leased. A lease lasts ``lease_seconds`` and the card's
+heartbeat renews it, so a closed laptop holds nothing for long. An answer always becomes an
+event, even when its lease ran out and the item went to someone else: human work is never
+thrown away, and the item then has one answer more than ``overlap``.
+
+:class:`Assignment` keeps one labeller's side of it (what this session holds, which items are
+closed to it); the SQL is in :mod:`nb_label.store.slots`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+from sqlalchemy import Connection
+
+from nb_label.store import Store, slots
+
+#: Answer kinds that fill a slot; a skip gives the lease back instead.
+_FILLING_KINDS = ("label", "flag", "none_fits")
+
+
+def check_overlap(overlap: object) -> int:
+    """Return ``overlap`` as an int, or raise a ValueError that says what to pass."""
+    if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
+        raise ValueError(
+            f"overlap= is how many different annotators answer each item: a whole number of "
+            f"1 or more (e.g. overlap=3), not {overlap!r}"
+        )
+    return overlap
+
+
+class Assignment:
+    """One labeller's leases on a shared dataset.
+
+    Parameters
+    ----------
+    store : Store
+        The shared store.
+    dataset, annotator, session_id : str
+        Whose leases these are.
+    overlap : int
+        Answers wanted per item, from different annotators.
+    key_of : callable
+        Row position -> item key as stored (JSON text).
+    lease_seconds : float, default 120
+        How long a lease lasts without a heartbeat.
+    recheck_seconds : float, default 15
+        How long an item leased by someone else is left alone before asking again.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        dataset: str,
+        annotator: str,
+        session_id: str,
+        overlap: int,
+        key_of: Callable[[int], str],
+        lease_seconds: float = 120.0,
+        recheck_seconds: float = 15.0,
+    ) -> None:
+        self.overlap = check_overlap(overlap)
+        if not lease_seconds > 0:
+            raise ValueError("lease_seconds= must be a positive number of seconds")
+        self._store = store
+        self._who = {"dataset": dataset, "annotator": annotator, "session_id": session_id}
+        self._key_of = key_of
+        self.lease_seconds = float(lease_seconds)
+        self._recheck = float(recheck_seconds)
+        self.held: dict[int, None] = {}  # positions this session leases, oldest first
+        self._busy: dict[int, float] = {}  # leased by someone else: position -> retry after
+        self.extra_answers = 0  # answers that found no free slot (kept as events all the same)
+
+    # -- set-up -----------------------------------------------------------------------------
+    def ensure_slots(self, positions: Iterable[int]) -> int:
+        """Create the slots of these items where they are missing."""
+        keys = [self._key_of(p) for p in positions]
+        return self._store.ensure_slots(self._who["dataset"], keys, self.overlap)
+
+    # -- offering items -----------------------------------------------------------------------
+    def _times(self) -> tuple[dt.datetime, dt.datetime]:
+        now = dt.datetime.now(dt.timezone.utc)
+        return now, now + dt.timedelta(seconds=self.lease_seconds)
+
+    def busy(self) -> set[int]:
+        """Items leased by someone else when last asked, not yet due to be asked again."""
+        now = time.monotonic()
+        for position in [p for p, due in self._busy.items() if due <= now]:
+            del self._busy[position]
+        return set(self._busy)
+
+    def claim(self, candidates: Sequence[int], n: int) -> tuple[list[int], list[int]]:
+        """Lease up to ``n`` of ``candidates`` (best first).
+
+        Returns
+        -------
+        granted : list of int
+            Positions now leased to this session.
+        closed : list of int
+            Positions this annotator will never be offered (every slot done, or answered).
+        """
+        if n <= 0 or not candidates:
+            return [], []
+        keys = [self._key_of(p) for p in candidates]
+        position_of = dict(zip(keys, candidates, strict=True))
+        now, until = self._times()
+        granted_keys, closed_keys = self._store.claim_slots(
+            **self._who,
+            candidates=keys,
+            n=n,
+            overlap=self.overlap,
+            now=now,
+            until=until,
+        )
+        granted = [position_of[k] for k in granted_keys]
+        closed = [position_of[k] for k in closed_keys]
+        self.held.update(dict.fromkeys(granted))
+        # Whatever was looked at and neither granted nor closed is someone else's for now.
+        looked_at = candidates[: candidates.index(granted[-1]) + 1] if granted else candidates
+        retry_at = time.monotonic() + self._recheck
+        decided = set(granted) | set(closed)
+        for position in looked_at:
+            if position not in decided:
+                self._busy[position] = retry_at
+        return granted, closed
+
+    # -- answers --------------------------------------------------------------------------------
+    def slot_update(self, position: int, kind: str) -> Callable[[Connection], None]:
+        """The slot change for an answer, to run in the answer's own transaction.
+
+        An answer that fills a slot marks it done; a skip gives the lease back.
+        """
+        self.held.pop(position, None)
+        where = dict(self._who, item_key=self._key_of(position))
+        now, _ = self._times()
+
+        def update(connection: Connection) -> None:
+            if kind in _FILLING_KINDS:
+                if not slots.complete(connection, **where, overlap=self.overlap, now=now):
+                    self.extra_answers += 1
+            elif kind == "skip":
+                slots.release(
+                    connection, **{k: where[k] for k in self._who}, item_keys=[where["item_key"]]
+                )
+
+        return update
+
+    def reopened(self, position: int) -> None:
+        """An answer was undone: this annotator's slot is open again and leased to them."""
+        _, until = self._times()
+        self._store.reopen_slot(
+            dataset=self._who["dataset"],
+            annotator=self._who["annotator"],
+            item_key=self._key_of(position),
+            until=until,
+        )
+        self.held[position] = None
+
+    # -- leases ---------------------------------------------------------------------------------
+    def heartbeat(self) -> int:
+        """Renew the leases of everything held; return how many were renewed."""
+        if not self.held:
+            return 0
+        _, until = self._times()
+        keys = [self._key_of(p) for p in self.held]
+        return self._store.renew_leases(**self._who, item_keys=keys, until=until)
+
+    def keep_only(self, positions: Iterable[int]) -> int:
+        """Give back the leases on held items that are no longer in the card's buffer."""
+        keep = set(positions)
+        dropped = [p for p in self.held if p not in keep]
+        if not dropped:
+            return 0
+        for position in dropped:
+            del self.held[position]
+        return self._store.release_leases(
+            **self._who, item_keys=[self._key_of(p) for p in dropped]
+        )
+
+    def release_all(self) -> int:
+        """Give back every lease of this session (when the labeller closes)."""
+        self.held.clear()
+        return self._store.release_leases(**self._who)
