@@ -117,6 +117,7 @@ class Dashboard(w.VBox):
     ) -> None:
         from nb_label.store import Store
 
+        fixed = None  # answers given as a DataFrame: nothing to refresh
         if isinstance(source, Store):
             if dataset is None:
                 names = source.datasets()["name"].tolist()
@@ -124,10 +125,14 @@ class Dashboard(w.VBox):
             self._store, self.dataset = source, dataset
         elif hasattr(source, "store") and hasattr(source, "dataset"):
             self._store, self.dataset = source.store, source.dataset
+        elif isinstance(source, pd.DataFrame):
+            self._store, self.dataset = None, dataset
+            fixed = _events_from_long(source)
+            refresh = 0.0
         else:
             raise ValueError(
-                "a Dashboard watches a store: pass a Labeller or a Store with dataset= "
-                "(for a fixed DataFrame of answers use nbl.agreement and nbl.Review)"
+                "a Dashboard shows a Labeller, a Store with dataset=, or long-format answers "
+                "(a DataFrame with item_key, annotator and label columns)"
             )
         if refresh is None:
             refresh = 0.0
@@ -139,7 +144,7 @@ class Dashboard(w.VBox):
         self.min_common = int(min_common)
         self.max_annotators = int(max_annotators)
         self.top = int(top)
-        self._events = _empty_events()
+        self._events = _empty_events() if fixed is None else fixed
         self._last_id: int | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -177,7 +182,9 @@ class Dashboard(w.VBox):
     def refresh(self) -> None:
         """Read the events added since the last refresh and update every figure and table."""
         with self._lock:
-            new = self._store.events(self.dataset, since_id=self._last_id)
+            new = _empty_events()
+            if self._store is not None:
+                new = self._store.events(self.dataset, since_id=self._last_id)
             if len(new):
                 frames = [f for f in (self._events, new) if len(f)]
                 self._events = pd.concat(frames, ignore_index=True)
@@ -338,6 +345,25 @@ def _progress(events: pd.DataFrame) -> pd.DataFrame:
     for column in _PROGRESS_COLUMNS[:-1]:
         frame[column] = frame[column].astype(np.int64)
     return frame[_PROGRESS_COLUMNS]
+
+
+def _events_from_long(answers: pd.DataFrame) -> pd.DataFrame:
+    """Long-format answers as the label events a store would hold (for a fixed view)."""
+    from nb_label._keys import encode_key
+    from nb_label.quality._long import as_long
+
+    checked = as_long(answers)
+    events = _empty_events().reindex(range(len(checked)))
+    events["id"] = np.arange(1, len(checked) + 1)
+    events["kind"] = "label"
+    events["item_key"] = [encode_key(key) for key in checked["item_key"]]
+    events["annotator"] = checked["annotator"].to_numpy(dtype=object)
+    events["value"] = checked["label"].to_numpy(dtype=object)
+    if "note" in answers.columns:
+        notes = answers.loc[answers["label"].notna(), "note"].to_numpy(dtype=object)
+        events["note"] = notes
+    events["committed_at"] = pd.Series(pd.NaT, index=events.index, dtype="datetime64[us, UTC]")
+    return events
 
 
 def _empty_events() -> pd.DataFrame:

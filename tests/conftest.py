@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
 import uuid
 
 import pytest
@@ -70,3 +76,78 @@ def store_target(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "events.db")
     return request.getfixturevalue("postgres_schema")
+
+
+# -- a private PostgreSQL cluster (initdb + pg_ctl), which a test may stop and start ----------
+def _bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateCluster:
+    """A throw-away PostgreSQL cluster: its own data folder, port and socket."""
+
+    def __init__(self, initdb: str, pg_ctl: str) -> None:
+        self.pg_ctl = pg_ctl
+        self.folder = tempfile.mkdtemp(prefix="nbl-pg-")
+        self.port = free_port()
+        # PostgreSQL refuses to run as root; CI machines run tests as root.
+        self.user = None
+        if os.geteuid() == 0:
+            self.user = pwd.getpwnam("postgres")
+            os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
+        self.data = os.path.join(self.folder, "data")
+        self._run(initdb, "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync")
+
+    def _run(self, *args: str) -> None:
+        command = list(args)
+        if self.user is not None:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    #: Trust authentication ignores it; it is there to prove it is never shown.
+    password = "hunter2-secret"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres:{self.password}@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = os.path.join(self.folder, "log")
+        self._run(self.pg_ctl, "-D", self.data, "-o", options, "-l", log, "-w", "start")
+
+    def stop(self) -> None:
+        self._run(self.pg_ctl, "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def remove(self) -> None:
+        try:
+            self.stop()
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def private_postgres():
+    """A private PostgreSQL cluster on a free port, for tests that stop the database."""
+    initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
+    if initdb is None or pg_ctl is None:
+        reason = "initdb/pg_ctl not found: install the server (apt-get install postgresql)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = PrivateCluster(initdb, pg_ctl)
+    server.start()
+    yield server
+    server.remove()

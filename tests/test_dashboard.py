@@ -154,6 +154,22 @@ def test_refresh_button_and_arguments(tmp_path):
         nbl.Dashboard(ana.store)
     with pytest.raises(ValueError, match="refresh="):
         nbl.Dashboard(ana, refresh=-1)
-    with pytest.raises(ValueError, match="watches a store"):
-        nbl.Dashboard(pd.DataFrame({"item_key": [1], "annotator": ["a"], "label": ["x"]}))
     ana.close()
+
+
+def test_long_format_answers_give_the_same_figures_as_the_store(tmp_path):
+    ratings = nbl.datasets.politeness(long=True)
+    first = ratings[ratings["item_key"].isin(ratings["item_key"].unique()[:60])]
+    fixed = nbl.Dashboard(first.assign(note="<script>alert(1)</script>"), refresh=0)
+    assert not fixed.running
+    assert fixed.progress["answers"].sum() == len(first) == 300
+    expected = nbl.agreement(first)
+    assert fixed.agreement.overall["krippendorff_alpha"] == pytest.approx(
+        expected.overall["krippendorff_alpha"]
+    )
+    assert set(fixed.disputed.index) <= set(first["item_key"])
+    fixed.refresh()  # nothing to read again, nothing lost
+    assert fixed.progress["answers"].sum() == 300
+    fixed.close()
+    with pytest.raises(ValueError, match="item_key, annotator and label"):
+        nbl.Dashboard([1, 2, 3])

@@ -111,7 +111,11 @@ def _postgres_engine(url: URL, *, busy_timeout: float) -> Engine:
     connect_args = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = 10
-    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    # A class of 30 kernels shares one server (100 connections by default): each kernel keeps
+    # a small pool, one connection for its answers and one for a dashboard's timer.
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=2, max_overflow=3, connect_args=connect_args
+    )
     timeout_ms = max(1, int(busy_timeout * 1000))
 
     @event.listens_for(engine, "connect")
