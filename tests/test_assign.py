@@ -209,3 +209,18 @@ def test_overlap_must_be_a_positive_whole_number(df, tmp_path):
         with pytest.raises(ValueError, match="overlap="):
             labeller(df, str(tmp_path / "o.db"), "ana", overlap=bad)
     assert check_overlap(3) == 3
+
+
+def test_an_annotator_with_different_data_is_refused_and_nothing_saved_is_touched(
+    df, store_target
+):
+    ana = labeller(df, store_target, "ana", dataset="shared")
+    ana.label("spam")
+    ana.close()
+    changed = df.copy()
+    changed.loc[3, "text"] = "a different message"
+    with pytest.raises(ValueError, match="data differs from dataset 'shared'.*dataset="):
+        labeller(changed, store_target, "ben", dataset="shared")
+    again = labeller(df, store_target, "ana", dataset="shared")
+    assert again.annotations.loc[0, "label"] == "spam"
+    again.close()

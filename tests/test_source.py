@@ -76,3 +76,17 @@ def test_fingerprint_is_cheap_on_a_million_rows():
     fingerprint = DataSource(df, show="text").fingerprint()
     # a sample, not a hash of every row: head rows plus powers of two
     assert len(fingerprint["sample"]) < 64
+
+
+def test_images_are_fingerprinted_by_their_pixels_not_their_repr():
+    from PIL import Image
+
+    def frame(shade):
+        images = [Image.new("RGB", (4, 4), (shade, 0, 0)) for _ in range(3)]
+        return pd.DataFrame({"image": images, "raw": [b"\x89PNG" + bytes([shade])] * 3})
+
+    first = DataSource(frame(10), show=["image", "raw"]).fingerprint()
+    same_pixels = DataSource(frame(10), show=["image", "raw"]).fingerprint()  # new objects
+    other = DataSource(frame(11), show=["image", "raw"]).fingerprint()
+    assert fingerprint_changes(first, same_pixels) == []
+    assert fingerprint_changes(first, other) != []
