@@ -48,8 +48,9 @@ class Assignment:
         Row position -> item key as stored (JSON text).
     lease_seconds : float, default 120
         How long a lease lasts without a heartbeat.
-    recheck_seconds : float, default 15
-        How long an item leased by someone else is left alone before asking again.
+    recheck_seconds : float, optional
+        How long an item leased by someone else is left alone before asking again; by
+        default 15 s, or half the lease if that is shorter.
     """
 
     def __init__(
@@ -62,7 +63,7 @@ class Assignment:
         overlap: int,
         key_of: Callable[[int], str],
         lease_seconds: float = 120.0,
-        recheck_seconds: float = 15.0,
+        recheck_seconds: float | None = None,
     ) -> None:
         self.overlap = check_overlap(overlap)
         if not lease_seconds > 0:
@@ -71,6 +72,8 @@ class Assignment:
         self._who = {"dataset": dataset, "annotator": annotator, "session_id": session_id}
         self._key_of = key_of
         self.lease_seconds = float(lease_seconds)
+        if recheck_seconds is None:
+            recheck_seconds = min(15.0, lease_seconds / 2)
         self._recheck = float(recheck_seconds)
         self.held: dict[int, None] = {}  # positions this session leases, oldest first
         self._busy: dict[int, float] = {}  # leased by someone else: position -> retry after

@@ -224,3 +224,23 @@ def test_an_annotator_with_different_data_is_refused_and_nothing_saved_is_touche
     again = labeller(df, store_target, "ana", dataset="shared")
     assert again.annotations.loc[0, "label"] == "spam"
     again.close()
+
+
+def test_a_card_that_ran_dry_takes_items_whose_leases_ran_out(df, store_target):
+    small = df.iloc[:4]
+    ana = labeller(small, store_target, "ana", overlap=1, buffer=4, lease_seconds=0.4)
+    ana.card.send = lambda content, buffers=None: None
+    ana.card.handle({"type": "hello", "have": []})  # ana's card holds all four
+    ben = labeller(small, store_target, "ben", overlap=1, buffer=4, lease_seconds=0.4)
+    try:
+        sent = []
+        ben.card.send = lambda content, buffers=None: sent.append(content)
+        ben.card.handle({"type": "hello", "have": []})
+        assert ben.done and sent[-1]["items"] == []
+        time.sleep(0.5)  # ana's laptop is closed: no heartbeat, the leases run out
+        ben.card.handle({"type": "heartbeat"})
+        assert not ben.done
+        assert sent[-1]["mode"] == "jump" and len(sent[-1]["items"]) == 4
+    finally:
+        ana.close()
+        ben.close()
