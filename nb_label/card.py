@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
+from nb_label._esm import module_text
 from nb_label.errors import StoreConnectionError, StoreLockedError
 from nb_label.schema import RESERVED_KEYS
 
@@ -47,7 +48,7 @@ class ItemCard(anywidget.AnyWidget):
     Create it through :attr:`nb_label.Labeller.card` (or display the labeller).
     """
 
-    _esm = _FRONTEND / "card.js"
+    _esm = module_text(_FRONTEND / "card.js")  # common.js inlined: anywidget loads one module
     _css = _FRONTEND / "card.css"
 
     labels = traitlets.List(
@@ -142,13 +143,8 @@ class ItemCard(anywidget.AnyWidget):
                 raise ValueError("the answer has no client id")
             position = lab.position_of_key_text(msg["key"])
             kind = msg.get("kind")
-            value = msg.get("value")
-            if kind == "label":
-                value = lab.schema.find(value).value
-            elif kind == "none_fits" and not (
-                isinstance(value, dict) and str(value.get("reason") or "").strip()
-            ):
-                raise ValueError("say why none of the labels fits")
+            value = self._answer_value(position, kind, msg.get("value"))
+            suggestion = msg.get("suggestion")
             event_id = lab.record_answer(
                 position,
                 kind,
@@ -157,7 +153,7 @@ class ItemCard(anywidget.AnyWidget):
                 seconds=msg.get("seconds"),
                 client_event_id=client_id,
                 client_time=_parse_time(msg.get("client_time")),
-                suggestion=msg.get("suggestion") or None,
+                suggestion=suggestion if isinstance(suggestion, dict) else None,
                 source="human",
             )
         except _TRANSIENT as err:  # the store is away: the card keeps it pending and retries
@@ -174,9 +170,24 @@ class ItemCard(anywidget.AnyWidget):
         except KeyError:
             pass
         self.progress = lab.progress
-        self.push_buffer(mode="append")
+        self._top_up(msg)
         lab.sync_labelset()
         lab.notify_answered()
+
+    # Hooks for cards with other answers (the spans widget overrides both).
+    def _answer_value(self, position: int, kind: Any, value: Any) -> Any:
+        """Check an answer's value and return it as it is stored; raise to refuse it."""
+        if kind == "label":
+            return self._labeller.schema.find(value).value
+        if kind == "none_fits" and not (
+            isinstance(value, dict) and str(value.get("reason") or "").strip()
+        ):
+            raise ValueError("say why none of the labels fits")
+        return value
+
+    def _top_up(self, msg: dict[str, Any]) -> None:
+        """After an acknowledged answer: send the items the card needs next."""
+        self.push_buffer(mode="append")
 
     def _on_retract(self, msg: dict[str, Any]) -> None:
         lab = self._labeller
@@ -211,8 +222,15 @@ class ItemCard(anywidget.AnyWidget):
         self.send({"type": "wait", "id": client_id, "reason": str(err), "retry_in": RETRY_SECONDS})
 
     def _on_heartbeat(self) -> None:
+        lab = self._labeller
         try:
-            self._labeller.heartbeat()
+            lab.heartbeat()
+            if not self._held and lab.done:
+                # The card ran dry while others held the last items: look again, since
+                # their leases may have run out.
+                lab.set_current_from_card(None)
+                if not lab.done:
+                    self.push_buffer(mode="jump")
         except Exception as err:  # a missed heartbeat only shortens a lease
             log.warning("nb_label card: heartbeat failed: %s", err)
 

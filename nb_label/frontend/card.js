@@ -1,26 +1,31 @@
-// nb_label item card: one anywidget ES module (no build step, no imports).
+// nb_label item card: one anywidget ES module (no build step). Its one import, common.js
+// (shared with the spans widget), is inlined by nb_label/_esm.py before anywidget loads it.
 //
 // The contract with the kernel is docs/protocol.md. The pure logic (state machine, key
 // mapping, stopwatch, formatting) is exported by name so `node --test` can import this file;
 // nothing here touches document/window/localStorage at import time.
 
-const WAITING_TEXT = "waiting for the kernel (a cell may be running)";
+import {
+  WAITING_TEXT,
+  createGlue,
+  createListeners,
+  createOutbox,
+  defaultNewId,
+  effects,
+  el,
+  outboxMethods,
+  receiver,
+  widgetRoot,
+} from "./common.js";
+
+export { defaultNewId };
+
 const ACK_OVERDUE_MS = 10_000;
 const RATE_WINDOW = 10; // answers used for the items-per-minute figure
 
 // ---------------------------------------------------------------------------------------
 // Small pure helpers
 // ---------------------------------------------------------------------------------------
-
-/** A fresh client event id: a UUID where the platform gives one, random hex otherwise. */
-export function defaultNewId() {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === "function") return c.randomUUID();
-  const bytes = new Uint8Array(16);
-  if (c && typeof c.getRandomValues === "function") c.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * Measures visible time: pauses while the page is hidden so `seconds` counts attention,
@@ -184,18 +189,12 @@ export function createCard(options = {}) {
   // the last one. answer = {id, kind, value, note, status: pending|saved|refused, reason}
   const history = [];
   let index = 0; // history[index] is on screen; index === history.length means nothing shown
-  const outbox = new Map(); // client id -> {msg, sentAt}
+  const outbox = createOutbox(now); // unacknowledged messages; connected; waiting
   const answerLog = []; // {entry, answer}: this card's own answers, for undo
   const answerTimes = [];
-  let seq = 0;
-  let saved = 0;
   let draftNote = "";
   let lastProblem = null; // "not saved: ..." until the next answer
-  let waiting = null; // why the store cannot take answers now (they stay in the outbox)
-  let connected = true;
-  const listeners = new Set();
-
-  const effects = (send = [], changed = true, announce = null) => ({ send, changed, announce });
+  const { notify, subscribe } = createListeners("card");
 
   function screen() {
     return index < history.length ? history[index] : null;
@@ -243,23 +242,8 @@ export function createCard(options = {}) {
     }
     return { item, answers };
   }
-  function nextSeq() {
-    seq += 1;
-    return seq;
-  }
-  function post(msg) {
-    outbox.set(msg.id, { msg, sentAt: now() });
-    return msg;
-  }
-
-  function receive(msg) {
-    if (!msg || typeof msg !== "object") return effects([], false);
-    if (msg.type === "buffer") return receiveBuffer(msg);
-    if (msg.type === "ack") return receiveAck(msg);
-    if (msg.type === "refuse") return receiveRefuse(msg);
-    if (msg.type === "wait") return receiveWait(msg);
-    return effects([], false);
-  }
+  const nextSeq = outbox.nextSeq;
+  const post = outbox.post;
 
   function receiveBuffer(msg) {
     const items = Array.isArray(msg.items) ? msg.items.filter((it) => it && "key" in it) : [];
@@ -300,21 +284,17 @@ export function createCard(options = {}) {
   }
 
   function receiveAck(msg) {
-    const had = outbox.get(msg.id);
-    outbox.delete(msg.id);
-    waiting = null; // the store took something: it is back
+    const had = outbox.ack(msg.id);
     const found = findAnswer(msg.id);
     if (found && found.answer.status === "pending") {
       found.answer.status = "saved";
       found.answer.eventId = msg.event_id;
     }
-    if (had && had.msg.type === "answer") saved += 1;
     return effects([], Boolean(had || found));
   }
 
   function receiveRefuse(msg) {
-    const had = outbox.get(msg.id);
-    outbox.delete(msg.id);
+    const had = outbox.refuse(msg.id);
     const reason = String(msg.reason || "refused by the kernel");
     const found = findAnswer(msg.id);
     if (found) {
@@ -323,23 +303,6 @@ export function createCard(options = {}) {
     }
     lastProblem = `not saved: ${reason}`;
     return effects([], Boolean(had || found), lastProblem);
-  }
-
-  /** The store is away: the answer stays pending in the outbox and is sent again later. */
-  function receiveWait(msg) {
-    if (!outbox.has(msg.id)) return effects([], false);
-    waiting = String(msg.reason || "the store cannot be reached");
-    const fx = effects([], true);
-    fx.retryIn = Math.max(0.01, Number(msg.retry_in) || 3);
-    return fx;
-  }
-
-  /** Send every unacknowledged message again, oldest first (the kernel stores each once). */
-  function resend() {
-    const t = now();
-    for (const o of outbox.values()) o.sentAt = t;
-    const again = [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq);
-    return effects(again, true);
   }
 
   /**
@@ -416,61 +379,15 @@ export function createCard(options = {}) {
     return effects(send, true);
   }
 
-  /** Messages to send on (re)connect: unacknowledged ones in order, then hello. */
-  function hello() {
-    const resend = [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq);
-    const t = now();
-    for (const o of outbox.values()) o.sentAt = t;
-    connected = true;
-    const have = [];
-    const s = screen();
-    if (s) have.push(s.item.key);
-    for (const it of queue) have.push(it.key);
-    return effects([...resend, { type: "hello", have }], true);
-  }
-
-  /** Put answers saved in localStorage by an earlier page back in the outbox. */
-  function restoreOutbox(messages) {
-    if (!Array.isArray(messages)) return 0;
-    let n = 0;
-    for (const msg of messages) {
-      if (!msg || typeof msg.id !== "string" || outbox.has(msg.id)) continue;
-      if (msg.type !== "answer" && msg.type !== "retract") continue;
-      outbox.set(msg.id, { msg, sentAt: now() });
-      seq = Math.max(seq, Number(msg.seq) || 0);
-      n += 1;
-    }
-    return n;
-  }
-
-  function setConnected(isConnected) {
-    if (connected === isConnected) return effects([], false);
-    connected = isConnected;
-    return effects([], true);
-  }
-
   function overdueCount(t = now()) {
-    let n = 0;
-    for (const o of outbox.values()) if (t - o.sentAt >= ACK_OVERDUE_MS) n += 1;
-    return n;
+    return outbox.overdueCount(t, ACK_OVERDUE_MS);
   }
 
   function statusText(t = now()) {
-    const pending = outbox.size;
-    if (!connected) {
-      return `kernel disconnected: ${pending} answer${pending === 1 ? "" : "s"} not saved`;
-    }
-    if (waiting && pending) {
-      const n = `${pending} answer${pending === 1 ? "" : "s"}`;
-      return `store unreachable: ${n} kept here, retrying (${waiting})`;
-    }
-    if (lastProblem) return lastProblem;
-    if (!screen()) return WAITING_TEXT;
-    const late = overdueCount(t);
-    if (late) return `${pending} pending · not acknowledged after 10 s (is a cell running?)`;
-    if (pending) return `${pending} pending`;
-    if (saved) return "saved";
-    return "";
+    const late = overdueCount(t)
+      ? `${outbox.size()} pending · not acknowledged after 10 s (is a cell running?)`
+      : null;
+    return outbox.status({ problem: lastProblem, showing: Boolean(screen()), late });
   }
 
   function snapshot(t = now()) {
@@ -480,33 +397,19 @@ export function createCard(options = {}) {
       answer: entry ? entry.answers[entry.answers.length - 1] || null : null,
       reviewing: index < history.length - 1,
       note: draftNote,
-      pending: outbox.size,
-      saved,
+      ...outbox.snapshot(), // pending, saved, connected, waiting
       status: statusText(t),
       perMinute: itemsPerMinute(answerTimes),
       queued: queue.length,
-      connected,
-      waiting,
     };
   }
 
-  function notify() {
-    for (const fn of [...listeners]) {
-      try {
-        fn();
-      } catch (err) {
-        console.error("nb_label card: a view failed to update", err);
-      }
-    }
-  }
-
   return {
-    receive,
+    ...outboxMethods(outbox),
+    // the store away: the answer stays pending (outbox.wait) and is sent again later
+    receive: receiver({ buffer: receiveBuffer, ack: receiveAck, refuse: receiveRefuse, wait: outbox.wait }),
     press,
-    hello,
-    resend,
-    restoreOutbox,
-    setConnected,
+    hello: () => outbox.hello(screen(), queue),
     snapshot,
     statusText,
     overdueCount,
@@ -519,9 +422,6 @@ export function createCard(options = {}) {
       const e = screen();
       return e ? e.answers[e.answers.length - 1] || null : null;
     },
-    pendingCount: () => outbox.size,
-    savedCount: () => saved,
-    outboxMessages: () => [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq),
     queuedKeys: () => queue.map((it) => it.key),
     historyKeys: () => history.map((e) => e.item.key),
     generation: () => generation,
@@ -531,10 +431,7 @@ export function createCard(options = {}) {
     },
     setHidden: (hidden, t) => stopwatch.setHidden(Boolean(hidden), t ?? now()),
     seconds: (t) => stopwatch.read(t ?? now()) / 1000,
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
+    subscribe,
   };
 }
 
@@ -542,162 +439,22 @@ export function createCard(options = {}) {
 // anywidget glue: initialize (once per model) and render (once per view)
 // ---------------------------------------------------------------------------------------
 
-// anywidget hands initialize and each render a different proxy of one model, so the proxy
-// cannot key the shared state. The model's `layout` is a widget model object that is
-// deserialized once per widget and stays the same; fall back to the proxy if it is missing.
-const CARDS = new WeakMap();
-
-function modelIdentity(model) {
-  let layout = null;
-  try {
-    layout = model.get("layout");
-  } catch (err) {
-    layout = null;
-  }
-  return layout && typeof layout === "object" ? layout : model;
-}
-
-function storageKey(model) {
-  return `nb_label:outbox:${model.get("store_key") || ""}`;
-}
-
-function readStored(model) {
-  try {
-    const text = globalThis.localStorage && globalThis.localStorage.getItem(storageKey(model));
-    const parsed = text ? JSON.parse(text) : [];
-    return Array.isArray(parsed) ? parsed : [];
-  } catch (err) {
-    return []; // storage blocked (private mode, sandbox) or corrupt: the memory outbox works
-  }
-}
-
-function writeStored(model, card) {
-  try {
-    const ls = globalThis.localStorage;
-    if (!ls) return;
-    const messages = card.outboxMessages();
-    if (messages.length) ls.setItem(storageKey(model), JSON.stringify(messages));
-    else ls.removeItem(storageKey(model));
-  } catch (err) {
-    // quota or blocked storage: nothing else to do; the outbox stays in memory
-  }
-}
-
-/** The shared state of one model: created once, whichever of initialize/render comes first. */
-function stateFor(model, cardOptions) {
-  const id = modelIdentity(model);
-  const existing = CARDS.get(id);
-  if (existing) return existing;
-  const card = createCard(cardOptions);
-  const views = new Set();
-  let overdueTimer = null;
-  let retryTimer = null;
-
-  function scheduleOverdueCheck() {
-    if (overdueTimer !== null || card.pendingCount() === 0) return;
-    overdueTimer = setTimeout(() => {
-      overdueTimer = null;
-      card.notify();
-      scheduleOverdueCheck();
-    }, ACK_OVERDUE_MS + 50);
-  }
-
-  function apply(fx) {
-    if (!fx) return;
-    const send = fx.send || [];
-    for (const msg of send) {
-      try {
-        state.model.send(msg);
-      } catch (err) {
-        console.error("nb_label card: could not send", err);
-      }
+const { stateFor, initialize } = createGlue({
+  name: "card",
+  storagePrefix: "nb_label:outbox:",
+  create: (model, cardOptions) => createCard(cardOptions),
+  ackOverdueMs: ACK_OVERDUE_MS,
+  // seconds per item pause while the page is hidden
+  setup(model, card) {
+    if (typeof document === "undefined" || typeof document.addEventListener !== "function") {
+      return null;
     }
-    if (send.length || fx.changed) writeStored(state.model, card);
-    if (send.length) scheduleOverdueCheck();
-    if (fx.retryIn && retryTimer === null) {
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        apply(card.resend());
-      }, fx.retryIn * 1000);
-    }
-    if (fx.changed || fx.announce) {
-      for (const v of views) v.announce(fx.announce);
-      card.notify();
-    }
-  }
-
-  function stop() {
-    if (overdueTimer !== null) clearTimeout(overdueTimer);
-    if (retryTimer !== null) clearTimeout(retryTimer);
-    overdueTimer = null;
-    retryTimer = null;
-  }
-
-  const state = { card, apply, views, model, wired: false, stop };
-  CARDS.set(id, state);
-  return state;
-}
-
-/** Wire one model's events to its card (once per initialize) and say hello. */
-function wire(model, cardOptions) {
-  const state = stateFor(model, cardOptions);
-  const { card, apply, views } = state;
-  state.model = model; // the initialize proxy: its listeners live as long as the model
-  model.on("msg:custom", (msg) => apply(card.receive(msg)));
-  // The comm closing (the kernel closed the widget or died): anywidget's proxy forwards `on`
-  // to the ipywidgets model, which fires these events. It hides `comm_live` itself.
-  const gone = () => apply(card.setConnected(false));
-  model.on("comm:close", gone);
-  model.on("destroy", gone);
-  // ipywidgets sets `comm_live` true only when a model is made (before initialize) and false
-  // when the kernel restarts or dies; the proxy hides the flag, so any update means "gone".
-  model.on("comm_live_update", gone);
-  for (const name of ["labels", "progress", "message", "keymap", "options"]) {
-    model.on(`change:${name}`, () => card.notify());
-  }
-  let onVisibility = null;
-  if (typeof document !== "undefined" && typeof document.addEventListener === "function") {
-    onVisibility = () => card.setHidden(document.hidden);
+    const onVisibility = () => card.setHidden(document.hidden);
     onVisibility();
     document.addEventListener("visibilitychange", onVisibility);
-  }
-  if (!state.wired) {
-    state.wired = true;
-    card.restoreOutbox(readStored(model));
-  }
-  // With a shared dataset the kernel leases what this card holds; the heartbeat keeps the
-  // leases while the page is open. A closed laptop sends nothing, so its leases run out.
-  let heartbeat = null;
-  const scheduleHeartbeat = () => {
-    if (heartbeat !== null) clearInterval(heartbeat);
-    heartbeat = null;
-    const seconds = Number((model.get("options") || {}).heartbeat_seconds);
-    if (seconds > 0) {
-      heartbeat = setInterval(() => {
-        try {
-          state.model.send({ type: "heartbeat" });
-        } catch (err) {
-          // the comm is gone; the leases run out on their own
-        }
-      }, seconds * 1000);
-    }
-  };
-  scheduleHeartbeat();
-  model.on("change:options", scheduleHeartbeat);
-  apply(card.hello());
-  return () => {
-    if (onVisibility) document.removeEventListener("visibilitychange", onVisibility);
-    if (heartbeat !== null) clearInterval(heartbeat);
-    state.stop();
-  };
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
+    return () => document.removeEventListener("visibilitychange", onVisibility);
+  },
+});
 
 // Images narrower than this are enlarged by a whole factor, with crisp (pixelated) pixels.
 const IMAGE_MIN_SHOWN_PX = 192;
@@ -830,11 +587,7 @@ function render({ model, el: host }) {
   const state = stateFor(model);
   const { card, apply } = state;
 
-  const root = el("div", "nbl-card");
-  root.tabIndex = 0;
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
-  root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "nb_label item card");
+  const root = widgetRoot("nbl-card", "nb_label item card");
 
   const header = el("div", "nbl-header");
   const progress = el("span", "nbl-progress");
@@ -1058,28 +811,17 @@ function render({ model, el: host }) {
   root.addEventListener("click", onClick);
   note.addEventListener("input", onInput);
 
-  const view = {
-    announce(text) {
-      announcement = text || null;
-    },
-  };
-  state.views.add(view);
-  const unsubscribe = card.subscribe(update);
-  update();
+  const detach = state.attach((text) => {
+    announcement = text || null;
+  }, update);
 
   return () => {
-    unsubscribe();
-    state.views.delete(view);
+    detach();
     root.removeEventListener("keydown", onKeyDown);
     root.removeEventListener("click", onClick);
     note.removeEventListener("input", onInput);
     root.remove();
   };
-}
-
-/** anywidget hook: once per model. Options are for tests (clock, id factory). */
-function initialize({ model }, cardOptions) {
-  return wire(model, cardOptions);
 }
 
 // Only the default export: anywidget treats a module with a named `render` as legacy.

@@ -1,12 +1,27 @@
 // nb_label spans widget: mark spans of a text by mouse or keyboard (one anywidget ES module,
-// no build step, no imports). The messages are the item card's (docs/protocol.md); a label
-// answer's value is {spans: [[start, end, label]], text_sha256}.
+// no build step). The messages are the item card's (docs/protocol.md); a label answer's
+// value is {spans: [[start, end, label]], text_sha256}. Its one import, common.js (the
+// outbox and anywidget glue it shares with card.js), is inlined by nb_label/_esm.py.
 //
 // Offsets: the kernel speaks Python str code points; DOM ranges and JS strings speak UTF-16
 // units. The conversion happens in one place: itemFromWire (in) and spansToWire (out).
 // Pure logic is exported by name for `node --test`; nothing touches the DOM at import time.
 
-const WAITING_TEXT = "waiting for the kernel (a cell may be running)";
+import {
+  WAITING_TEXT,
+  createGlue,
+  createListeners,
+  createOutbox,
+  defaultNewId,
+  effects,
+  el,
+  outboxMethods,
+  receiver,
+  widgetRoot,
+} from "./common.js";
+
+export { defaultNewId };
+
 const RTL_CHAR = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 const LTR_CHAR = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]/;
 
@@ -162,12 +177,6 @@ export function spanKeyAction(event, labels) {
 // The widget's state: buffer, history of texts, their spans, outbox
 // ---------------------------------------------------------------------------------------
 
-export function defaultNewId() {
-  const c = globalThis.crypto;
-  if (c && typeof c.randomUUID === "function") return c.randomUUID();
-  return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
-}
-
 /** A text as the widget holds it: UTF-16 offsets from here on. */
 export function itemFromWire(item) {
   const text = String(item.text ?? "");
@@ -198,16 +207,11 @@ export function createSpanCard(options = {}) {
   let queue = [];
   const history = []; // {item, spans, suggestions, answers, sel, anchor, focus}
   let index = 0;
-  const outbox = new Map();
+  const outbox = createOutbox(now); // unacknowledged messages; connected; waiting
   const answerLog = []; // {entry, answer, before: {spans, suggestions}}
-  let seq = 0;
-  let saved = 0;
   let shownAt = now();
   let lastProblem = null;
-  let connected = true;
-  const listeners = new Set();
-
-  const effects = (send = [], changed = true, announce = null) => ({ send, changed, announce });
+  const { notify, subscribe } = createListeners("spans");
   const screen = () => (index < history.length ? history[index] : null);
 
   function entryFor(wire) {
@@ -261,18 +265,7 @@ export function createSpanCard(options = {}) {
     for (const it of queue) keys.add(it.key);
     return keys;
   }
-  function post(msg) {
-    outbox.set(msg.id, { msg, sentAt: now() });
-    return msg;
-  }
-
-  function receive(msg) {
-    if (!msg || typeof msg !== "object") return effects([], false);
-    if (msg.type === "buffer") return receiveBuffer(msg);
-    if (msg.type === "ack") return receiveAck(msg);
-    if (msg.type === "refuse") return receiveRefuse(msg);
-    return effects([], false);
-  }
+  const post = outbox.post;
 
   function receiveBuffer(msg) {
     const items = Array.isArray(msg.items) ? msg.items.filter((it) => it && "key" in it) : [];
@@ -309,17 +302,14 @@ export function createSpanCard(options = {}) {
   }
 
   function receiveAck(msg) {
-    const had = outbox.get(msg.id);
-    outbox.delete(msg.id);
+    const had = outbox.ack(msg.id);
     const found = find(msg.id);
     if (found && found.answer.status === "pending") found.answer.status = "saved";
-    if (had && had.msg.type === "answer") saved += 1;
     return effects([], Boolean(had || found));
   }
 
   function receiveRefuse(msg) {
-    const had = outbox.get(msg.id);
-    outbox.delete(msg.id);
+    const had = outbox.refuse(msg.id);
     const reason = String(msg.reason || "refused by the kernel");
     const found = find(msg.id);
     if (found) {
@@ -350,7 +340,7 @@ export function createSpanCard(options = {}) {
     const msg = post({
       type: "answer",
       id: answer.id,
-      seq: ++seq,
+      seq: outbox.nextSeq(),
       key: item.key,
       kind: "label",
       value: { spans: spansToWire(item.text, spans), text_sha256: item.sha },
@@ -423,7 +413,7 @@ export function createSpanCard(options = {}) {
       post({
         type: "answer",
         id: answer.id,
-        seq: ++seq,
+        seq: outbox.nextSeq(),
         key: entry.item.key,
         kind: "skip",
         value: null,
@@ -474,7 +464,7 @@ export function createSpanCard(options = {}) {
     entry.suggestions = before.suggestions;
     const send = [];
     if (answer.status !== "refused") {
-      send.push(post({ type: "retract", id: newId(), seq: ++seq, key: entry.item.key, retracts: answer.id }));
+      send.push(post({ type: "retract", id: newId(), seq: outbox.nextSeq(), key: entry.item.key, retracts: answer.id }));
     }
     show(history.indexOf(entry));
     lastProblem = null;
@@ -513,37 +503,8 @@ export function createSpanCard(options = {}) {
     }
   }
 
-  function hello() {
-    const resend = [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq);
-    connected = true;
-    const have = [];
-    const s = screen();
-    if (s) have.push(s.item.key);
-    for (const it of queue) have.push(it.key);
-    return effects([...resend, { type: "hello", have }], true);
-  }
-
-  function restoreOutbox(messages) {
-    if (!Array.isArray(messages)) return 0;
-    let n = 0;
-    for (const msg of messages) {
-      if (!msg || typeof msg.id !== "string" || outbox.has(msg.id)) continue;
-      if (msg.type !== "answer" && msg.type !== "retract") continue;
-      outbox.set(msg.id, { msg, sentAt: now() });
-      seq = Math.max(seq, Number(msg.seq) || 0);
-      n += 1;
-    }
-    return n;
-  }
-
   function statusText() {
-    const pending = outbox.size;
-    if (!connected) return `kernel disconnected: ${pending} answer${pending === 1 ? "" : "s"} not saved`;
-    if (lastProblem) return lastProblem;
-    if (!screen()) return WAITING_TEXT;
-    if (pending) return `${pending} pending`;
-    if (saved) return "saved";
-    return "";
+    return outbox.status({ problem: lastProblem, showing: Boolean(screen()) });
   }
 
   function snapshot() {
@@ -556,47 +517,27 @@ export function createSpanCard(options = {}) {
       suggestions: entry ? entry.suggestions : [],
       sel: entry ? entry.sel : null,
       answerStatus: answer ? answer.status : null,
-      pending: outbox.size,
-      saved,
+      ...outbox.snapshot(), // pending, saved, connected, waiting
       status: statusText(),
-      connected,
     };
   }
 
   return {
-    receive,
+    ...outboxMethods(outbox),
+    // the store away: the answer stays pending (outbox.wait) and is sent again later
+    receive: receiver({ buffer: receiveBuffer, ack: receiveAck, refuse: receiveRefuse, wait: outbox.wait }),
     press,
-    hello,
-    restoreOutbox,
+    hello: () => outbox.hello(screen(), queue),
     snapshot,
     statusText,
-    setConnected(value) {
-      if (connected === value) return effects([], false);
-      connected = value;
-      return effects([], true);
-    },
     setOverlapping(value) {
       allowOverlap = Boolean(value);
     },
     current: () => screen(),
-    pendingCount: () => outbox.size,
-    savedCount: () => saved,
-    outboxMessages: () => [...outbox.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq),
     queuedKeys: () => queue.map((it) => it.key),
     historyKeys: () => history.map((e) => e.item.key),
-    notify() {
-      for (const fn of [...listeners]) {
-        try {
-          fn();
-        } catch (err) {
-          console.error("nb_label spans: a view failed to update", err);
-        }
-      }
-    },
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
+    notify,
+    subscribe,
   };
 }
 
@@ -661,99 +602,17 @@ export function domOffset(container, node, offset) {
 // anywidget glue
 // ---------------------------------------------------------------------------------------
 
-const STATES = new WeakMap();
-
-function modelIdentity(model) {
-  let layout = null;
-  try {
-    layout = model.get("layout");
-  } catch (err) {
-    layout = null;
-  }
-  return layout && typeof layout === "object" ? layout : model;
-}
-
-function storageKey(model) {
-  return `nb_label:spans-outbox:${model.get("store_key") || ""}`;
-}
-
-function readStored(model) {
-  try {
-    const text = globalThis.localStorage && globalThis.localStorage.getItem(storageKey(model));
-    const parsed = text ? JSON.parse(text) : [];
-    return Array.isArray(parsed) ? parsed : [];
-  } catch (err) {
-    return [];
-  }
-}
-
-function writeStored(model, card) {
-  try {
-    const ls = globalThis.localStorage;
-    if (!ls) return;
-    const messages = card.outboxMessages();
-    if (messages.length) ls.setItem(storageKey(model), JSON.stringify(messages));
-    else ls.removeItem(storageKey(model));
-  } catch (err) {
-    // blocked or full storage: the outbox stays in memory
-  }
-}
-
-function stateFor(model, cardOptions) {
-  const id = modelIdentity(model);
-  const existing = STATES.get(id);
-  if (existing) return existing;
-  const options = (model.get("options") || {});
-  const card = createSpanCard({ overlapping: options.overlapping, ...(cardOptions || {}) });
-  const views = new Set();
-  const state = { card, views, model, wired: false };
-  state.apply = (fx) => {
-    if (!fx) return;
-    const send = fx.send || [];
-    for (const msg of send) {
-      try {
-        state.model.send(msg);
-      } catch (err) {
-        console.error("nb_label spans: could not send", err);
-      }
-    }
-    if (send.length || fx.changed) writeStored(state.model, card);
-    if (fx.changed || fx.announce) {
-      for (const v of views) v.announce(fx.announce);
-      card.notify();
-    }
-  };
-  STATES.set(id, state);
-  return state;
-}
-
-function initialize({ model }, cardOptions) {
-  const state = stateFor(model, cardOptions);
-  const { card, apply } = state;
-  state.model = model;
-  model.on("msg:custom", (msg) => apply(card.receive(msg)));
-  const gone = () => apply(card.setConnected(false));
-  model.on("comm:close", gone);
-  model.on("destroy", gone);
-  model.on("comm_live_update", gone);
-  for (const name of ["labels", "progress", "message", "keymap"]) {
-    model.on(`change:${name}`, () => card.notify());
-  }
-  model.on("change:options", () => card.setOverlapping((model.get("options") || {}).overlapping));
-  if (!state.wired) {
-    state.wired = true;
-    card.restoreOutbox(readStored(model));
-  }
-  apply(card.hello());
-  return () => {};
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
+const { stateFor, initialize } = createGlue({
+  name: "spans",
+  storagePrefix: "nb_label:spans-outbox:",
+  create: (model, cardOptions) =>
+    createSpanCard({ overlapping: (model.get("options") || {}).overlapping, ...(cardOptions || {}) }),
+  setup(model, card) {
+    const onOptions = () => card.setOverlapping((model.get("options") || {}).overlapping);
+    model.on("change:options", onOptions);
+    return null;
+  },
+});
 
 const ACTIONS = [
   ["accept", "Accept & next", "Enter"],
@@ -767,11 +626,7 @@ function render({ model, el: host }) {
   const state = stateFor(model);
   const { card, apply } = state;
 
-  const root = el("div", "nbl-spans");
-  root.tabIndex = 0;
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
-  root.setAttribute("role", "group");
-  root.setAttribute("aria-label", "nb_label span labelling");
+  const root = widgetRoot("nbl-spans", "nb_label span labelling");
   const header = el("div", "nbl-spans-header");
   const progress = el("span", "nbl-spans-progress");
   const message = el("span", "nbl-spans-message");
@@ -924,17 +779,11 @@ function render({ model, el: host }) {
   textBox.addEventListener("mousedown", onMouseDown);
   textBox.addEventListener("mouseup", onMouseUp);
   root.addEventListener("click", onClick);
-  const view = {
-    announce(text) {
-      announcement = text || null;
-    },
-  };
-  state.views.add(view);
-  const unsubscribe = card.subscribe(update);
-  update();
+  const detach = state.attach((text) => {
+    announcement = text || null;
+  }, update);
   return () => {
-    unsubscribe();
-    state.views.delete(view);
+    detach();
     root.removeEventListener("keydown", onKeyDown);
     textBox.removeEventListener("mousedown", onMouseDown);
     textBox.removeEventListener("mouseup", onMouseUp);

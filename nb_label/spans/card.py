@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nb_label.card import ItemCard, _parse_time
+from nb_label._esm import module_text
+from nb_label.card import ItemCard
 
 if TYPE_CHECKING:
     from nb_label.spans.labeller import SpanLabeller
@@ -34,7 +35,7 @@ class SpanCard(ItemCard):
     Create it through :attr:`nb_label.SpanLabeller.card` (or display the labeller).
     """
 
-    _esm = _FRONTEND / "spans.js"
+    _esm = module_text(_FRONTEND / "spans.js")  # common.js inlined, as for ItemCard
     _css = _FRONTEND / "spans.css"
 
     def __init__(self, labeller: SpanLabeller, **kwargs: Any) -> None:
@@ -44,49 +45,14 @@ class SpanCard(ItemCard):
         self.keymap = dict(SPAN_KEYS)
         self.options = {**self.options, "overlapping": labeller.overlapping}
 
-    def _on_answer(self, msg: dict[str, Any]) -> None:
-        lab = self._labeller
-        client_id = str(msg.get("id", ""))
-        try:
-            if not client_id:
-                raise ValueError("the answer has no client id")
-            position = lab.position_of_key_text(msg["key"])
-            kind = msg.get("kind")
-            value = msg.get("value")
-            if kind == "label":
-                value = lab.check_value(position, value)
-            elif kind in ("skip", "flag"):
-                value = None
-            else:
-                raise ValueError(f"the spans widget sends label, skip or flag, not {kind!r}")
-            suggestion = msg.get("suggestion")
-            event_id = lab.record_answer(
-                position,
-                kind,
-                value,
-                note=msg.get("note") or None,
-                seconds=msg.get("seconds"),
-                client_event_id=client_id,
-                client_time=_parse_time(msg.get("client_time")),
-                suggestion=suggestion if isinstance(suggestion, dict) else None,
-                source="human",
-            )
-        except Exception as err:  # every failure goes back to the widget, never lost silently
-            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
-            self.progress = lab.progress
-            return
-        self.send({"type": "ack", "id": client_id, "event_id": event_id})
-        self._held.pop(position, None)
-        try:
-            lab.set_current_from_card(msg.get("showing"))
-        except KeyError:
-            pass
-        self.progress = lab.progress
-        self._top_up(msg.get("ahead"))
-        lab.sync_labelset()
-        lab.notify_answered()
+    def _answer_value(self, position: int, kind: Any, value: Any) -> Any:
+        if kind == "label":
+            return self._labeller.check_value(position, value)
+        if kind in ("skip", "flag"):
+            return None
+        raise ValueError(f"the spans widget sends label, skip or flag, not {kind!r}")
 
-    def _top_up(self, ahead: Any) -> None:
+    def _top_up(self, msg: dict[str, Any]) -> None:
         """Send texts so the widget holds ``buffer`` ahead of the one on screen.
 
         A text stays on screen through several answers (one per edit), and Enter on a saved
@@ -94,6 +60,7 @@ class SpanCard(ItemCard):
         from answers alone: the widget says how many texts it holds ahead (``ahead``).
         """
         lab = self._labeller
+        ahead = msg.get("ahead")
         if isinstance(ahead, int) and not isinstance(ahead, bool):
             wanted = lab._buffer_target - ahead
         else:

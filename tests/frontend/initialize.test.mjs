@@ -3,32 +3,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 
 import widget from "../../nb_label/frontend/card.js";
-import { buffer, clock, ids } from "./helpers.mjs";
-
-/** A stand-in for anywidget's model proxy: each call makes a new proxy of one model. */
-function fakeModel(traits) {
-  const handlers = new Map();
-  const sent = [];
-  const base = { layout: { id: "layout-model" }, ...traits };
-  const proxy = () => ({
-    get: (name) => base[name],
-    send: (msg) => sent.push(msg),
-    on: (name, fn) => handlers.set(name, [...(handlers.get(name) || []), fn]),
-    off: () => {},
-  });
-  const fire = (name, ...args) => (handlers.get(name) || []).forEach((fn) => fn(...args));
-  return { proxy, sent, fire };
-}
-
-function fakeStorage() {
-  const data = new Map();
-  return {
-    data,
-    getItem: (k) => (data.has(k) ? data.get(k) : null),
-    setItem: (k, v) => data.set(k, String(v)),
-    removeItem: (k) => data.delete(k),
-  };
-}
+import { buffer, clock, fakeModel, fakeStorage, ids } from "./helpers.mjs";
 
 beforeEach(() => {
   globalThis.localStorage = fakeStorage();

@@ -3,29 +3,10 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 
 import widget, { createCard } from "../../nb_label/frontend/card.js";
-import { buffer, clock, ids } from "./helpers.mjs";
-
-function fakeModel(traits) {
-  const handlers = new Map();
-  const sent = [];
-  const base = { layout: { id: `layout-${Math.random()}` }, ...traits };
-  const proxy = () => ({
-    get: (name) => base[name],
-    send: (msg) => sent.push(msg),
-    on: (name, fn) => handlers.set(name, [...(handlers.get(name) || []), fn]),
-    off: () => {},
-  });
-  const fire = (name, ...args) => (handlers.get(name) || []).forEach((fn) => fn(...args));
-  return { proxy, sent, fire };
-}
+import { buffer, clock, fakeModel, fakeStorage, ids } from "./helpers.mjs";
 
 beforeEach(() => {
-  const data = new Map();
-  globalThis.localStorage = {
-    getItem: (k) => (data.has(k) ? data.get(k) : null),
-    setItem: (k, v) => data.set(k, String(v)),
-    removeItem: (k) => data.delete(k),
-  };
+  globalThis.localStorage = fakeStorage();
 });
 afterEach(() => {
   delete globalThis.localStorage;
