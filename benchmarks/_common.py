@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
 import sys
+import uuid
+from collections.abc import Iterator
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
@@ -44,3 +47,24 @@ def table(rows: list[dict], columns: list[str]) -> str:
             cells.append(f"{v:.2f}" if isinstance(v, float) else str(v))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+#: The PostgreSQL server the benchmarks use unless told otherwise.
+SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextlib.contextmanager
+def temporary_database(server_url: str = SERVER_URL) -> Iterator[str]:
+    """A fresh PostgreSQL database on ``server_url``, dropped afterwards; yields its URL."""
+    import sqlalchemy as sa
+
+    name = f"nbl_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -22,9 +22,7 @@ import sys
 import time
 import uuid
 
-import sqlalchemy as sa
-
-from benchmarks._common import machine, percentiles, table
+from benchmarks._common import SERVER_URL, machine, percentiles, table, temporary_database
 
 ITEMS = 2000
 
@@ -108,22 +106,13 @@ def main(argv: list[str] | None = None) -> str:
         worker(argv[1], argv[2], int(argv[3]), float(argv[4]), float(argv[5]))
         return ""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--url", default=SERVER_URL)
     parser.add_argument("--annotators", type=int, default=8)
     parser.add_argument("--answers", type=int, default=500)
     parser.add_argument("--rate", type=float, default=0.0, help="answers/s for the class")
     args = parser.parse_args(argv)
-    name = f"nbl_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(args.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        url = sa.make_url(args.url).set(database=name).render_as_string(hide_password=False)
+    with temporary_database(args.url) as url:
         row = run(url, args.annotators, args.answers, args.rate)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
     out = (
         f"{args.annotators} annotators at once on PostgreSQL 127.0.0.1, overlap=3, answers "
         f"through the card's messages ({machine()})\n\n"

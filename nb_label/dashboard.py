@@ -66,8 +66,9 @@ class Dashboard(w.VBox):
 
     Parameters
     ----------
-    source : Labeller or Store
-        A labeller (its store and dataset) or a store with ``dataset=``.
+    source : Labeller, Store or DataFrame
+        A labeller (its store and dataset), a store with ``dataset=``, or long-format
+        answers (``item_key``, ``annotator``, ``label``; a fixed view: nothing to refresh).
     dataset : str, optional
         The dataset's name, when ``source`` is a store.
     refresh : float, default 5.0
