@@ -13,6 +13,11 @@ __version__ = "0.1.0"
 # `import nb_label` stays quick and each part can be imported on its own.
 _PUBLIC = {
     "ActiveLoop": "nb_label.learn.loop",
+    "AudioView": "nb_label.views.audio",
+    "Caption": "nb_label.answers",
+    "MultiLabel": "nb_label.answers",
+    "Number": "nb_label.answers",
+    "Rating": "nb_label.answers",
     "Label": "nb_label.schema",
     "ImageView": "nb_label.views.image",
     "Labeller": "nb_label.labeller",
@@ -30,7 +35,7 @@ _PUBLIC = {
 }
 _MODULES = {"datasets": "nb_label.datasets", "strategies": "nb_label.learn.strategies",
             "quality": "nb_label.quality", "plots": "nb_label.plots",
-            "spans": "nb_label.spans"}  # fmt: skip
+            "spans": "nb_label.spans", "views": "nb_label.views"}  # fmt: skip
 
 __all__ = sorted([*_PUBLIC, *_MODULES])
 

@@ -67,8 +67,8 @@ class ItemCard(anywidget.AnyWidget):
     def __init__(self, labeller: Labeller, **kwargs: Any) -> None:
         key = f"{labeller.store.url}|{labeller.dataset}|{labeller.annotator}"
         super().__init__(
-            labels=labeller.schema.for_card(),
-            keymap=dict(RESERVED_KEYS),
+            labels=_labels(labeller),
+            keymap=_keymap(labeller),
             progress=labeller.progress,
             options=_options(labeller),
             message=labeller.message,
@@ -115,7 +115,7 @@ class ItemCard(anywidget.AnyWidget):
 
     def refresh_labels(self) -> None:
         """Send the current label set (after a label-set change)."""
-        self.labels = self._labeller.schema.for_card()
+        self.labels = _labels(self._labeller)
 
     # -- card -> kernel -------------------------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
@@ -150,7 +150,7 @@ class ItemCard(anywidget.AnyWidget):
                 kind,
                 value,
                 note=msg.get("note") or None,
-                seconds=msg.get("seconds"),
+                seconds=self._seconds(msg),
                 client_event_id=client_id,
                 client_time=_parse_time(msg.get("client_time")),
                 suggestion=suggestion if isinstance(suggestion, dict) else None,
@@ -178,12 +178,21 @@ class ItemCard(anywidget.AnyWidget):
     def _answer_value(self, position: int, kind: Any, value: Any) -> Any:
         """Check an answer's value and return it as it is stored; raise to refuse it."""
         if kind == "label":
-            return self._labeller.schema.find(value).value
+            check = getattr(self._labeller, "check_answer", None)  # any answer kind
+            return check(value) if check else self._labeller.schema.find(value).value
         if kind == "none_fits" and not (
             isinstance(value, dict) and str(value.get("reason") or "").strip()
         ):
             raise ValueError("say why none of the labels fits")
         return value
+
+    def _seconds(self, msg: dict[str, Any]) -> Any:
+        """Time stored with an answer: for a caption, the typing time (see docs/protocol.md)."""
+        typing = msg.get("typing_seconds")
+        kind = getattr(getattr(self._labeller, "answer", None), "kind", None)
+        if kind == "caption" and isinstance(typing, (int, float)) and not isinstance(typing, bool):
+            return typing
+        return msg.get("seconds")
 
     def _top_up(self, msg: dict[str, Any]) -> None:
         """After an acknowledged answer: send the items the card needs next."""
@@ -235,8 +244,24 @@ class ItemCard(anywidget.AnyWidget):
             log.warning("nb_label card: heartbeat failed: %s", err)
 
 
+def _labels(labeller: Labeller) -> list[dict[str, Any]]:
+    """The ``labels`` trait: empty for answers without a label set (numbers, captions)."""
+    schema = labeller.schema
+    return [] if getattr(schema, "schema", True) is None else schema.for_card()
+
+
+def _keymap(labeller: Labeller) -> dict[str, str]:
+    """The reserved keys the card lists: play/pause only where items can hold audio."""
+    view = labeller._view
+    audio = getattr(view, "plays_audio", False)
+    return {key: what for key, what in RESERVED_KEYS.items() if key != "p" or audio}
+
+
 def _options(labeller: Labeller) -> dict[str, Any]:
     options: dict[str, Any] = {"buffer_target": labeller._buffer_target}
+    answer = getattr(labeller, "answer", None)
+    if answer is not None:
+        options["answer"] = answer.for_card()
     assignment = labeller._assignment
     if assignment is not None:
         # Four heartbeats per lease: a lost message or two never lets a lease lapse.

@@ -22,11 +22,11 @@ import pandas as pd
 from nb_label._keys import decode_key, encode_key
 from nb_label._protocols import View
 from nb_label._state import ANSWER_KINDS, FINISHED_STATES, Answer, ItemRecord
+from nb_label.answers import MultiLabel, SingleLabel, as_answer, label_set_for
 from nb_label.assign import Assignment, check_overlap
 from nb_label.errors import StoreError
 from nb_label.labelset import LabelSetLog
 from nb_label.queue import ItemQueue
-from nb_label.schema import as_schema
 from nb_label.source import DataSource, fingerprint_changes
 from nb_label.store import Store, open_store
 from nb_label.views import CallableView, default_view
@@ -74,7 +74,13 @@ class Labeller:
         The column(s) shown for each item.
     labels : list or Schema
         The label set: names (strings, ints or bools; their type is kept) or a
-        :class:`~nb_label.Schema` with definitions and keys.
+        :class:`~nb_label.Schema` with definitions and keys. Left out when ``answer=`` is
+        given (a multi-label kind brings its labels, a rating its scale).
+    answer : answer kind, optional
+        What an answer is, when it is not one label: :class:`~nb_label.MultiLabel`,
+        :class:`~nb_label.Rating`, :class:`~nb_label.Number` or :class:`~nb_label.Caption`
+        (see :mod:`nb_label.answers`), kept as ``lab.answer``. Every kind is stored as a
+        ``label`` event whose value is the answer.
     store : str, Path, URL or Store, default "nb_label.db"
         Where events are saved: a SQLite file (the default, in the working folder), a
         SQLAlchemy URL such as ``"postgresql://host/db"``, or an open store.
@@ -116,7 +122,8 @@ class Labeller:
         df: pd.DataFrame,
         *,
         show: str | Sequence[str],
-        labels: Any,
+        labels: Any = None,
+        answer: Any = None,
         store: str | Path | Store = "nb_label.db",
         annotator: str | None = None,
         dataset: str | None = None,
@@ -129,7 +136,8 @@ class Labeller:
         gold_every: int = 10,
     ) -> None:
         self._source = DataSource(df, show=show, where=where)
-        schema = as_schema(labels)
+        self.answer = as_answer(answer)
+        schema = label_set_for(self.answer, labels)
         self.annotator = _check_annotator(annotator)
         if buffer < 1:
             raise ValueError("buffer= must be at least 1")
@@ -154,7 +162,8 @@ class Labeller:
         self._check_dataset()
         _check_distinct(self.annotator, self._store.annotators(self.dataset))
         self._labelset = LabelSetLog(self._store, self.dataset, annotator=self.annotator)
-        self._labelset.reconcile(schema)
+        if schema is not None:  # numbers and captions have no label set
+            self._labelset.reconcile(schema)
         self._labelset.on_change(self._on_labelset_change)
         self._requeued: set[int] = set()
         self._labelset_checked = time.monotonic()
@@ -325,6 +334,9 @@ class Labeller:
     ) -> int:
         """Give the current item (or ``item_key``) a label, with an optional note.
 
+        With ``answer=``, ``value`` is the answer: a list of labels, a step of the rating
+        scale, a number or a text.
+
         The event is committed before this returns; then the next item becomes current.
 
         Returns
@@ -332,8 +344,24 @@ class Labeller:
         int
             The stored event's id.
         """
-        label = self.schema.find(value)
-        return self._act("label", label.value, note=note, item_key=item_key)
+        return self._act("label", self.check_answer(value), note=note, item_key=item_key)
+
+    def check_answer(self, value: Any) -> Any:
+        """The answer ``value`` as it is stored, checked against the answer kind.
+
+        A label must be on offer (after label-set changes), a rating on the scale, a number
+        within bounds, a caption non-empty unless allowed.
+
+        Raises
+        ------
+        ValueError
+            With a message that says what to do.
+        """
+        if isinstance(self.answer, SingleLabel):
+            return self.schema.find(value).value
+        if isinstance(self.answer, MultiLabel):
+            return self.answer.check(value, offered=self._labelset.values)
+        return self.answer.check(value)
 
     def skip(self, *, note: str | None = None, item_key: Hashable | None = None) -> int:
         """Skip the current item: it comes back after every unlabelled item."""
@@ -448,6 +476,8 @@ class Labeller:
     def _propose_from_item(self, position: int, value: dict) -> None:
         """A "none of these fits" answer with a proposed label becomes a proposal."""
         name = value["proposed"]
+        if self._labelset.schema is None:
+            return  # numbers and captions have no label set to propose to
         try:
             self._labelset.find(name)
             return  # already a label: the answer itself says it fits that one
@@ -526,7 +556,7 @@ class Labeller:
                     "item_key": encode_key(key),
                     "annotator": self.annotator,
                     "kind": "gold",
-                    "value": self.schema.find(value).value,
+                    "value": self.check_answer(value),
                     "note": note or None,
                     "client_time": _now(),
                     "session_id": self.session_id,
@@ -824,11 +854,11 @@ class Labeller:
         label was split are ``unlabelled`` again, with the old label kept in
         ``original_label``.
         """
-        from nb_label.results import annotations_frame, map_labels
+        from nb_label.results import annotations_frame, answer_columns, map_labels
 
         events = self._store.events(self.dataset, annotator=self.annotator)
         frame = annotations_frame(events, self._source.df.index)
-        return map_labels(frame, self._labelset)
+        return answer_columns(map_labels(frame, self._labelset), self.answer, self._labelset)
 
     def item_history(self, item_key: Hashable) -> pd.DataFrame:
         """Every event about one item, by every annotator, oldest first."""
@@ -869,6 +899,7 @@ class Labeller:
             dataset=self.dataset,
             index=self._source.df.index,
             schema=self.schema,
+            check=self.check_answer,
             session_id=self.session_id,
             labelset_version=self._labelset.version,
         )
@@ -983,8 +1014,9 @@ class Labeller:
             saved = {"kind": last.kind, "value": last.value, "note": record.note}
         found = self._suggestions.get(position)
         suggestion = None
-        if found is not None and found[0] in self._labelset:  # never suggest a retired label
-            suggestion = {"value": found[0], "display": str(found[0]), "p": round(found[1], 4)}
+        if found is not None and self._offered(found[0]):  # never suggest a retired label
+            display = ", ".join(map(str, found[0])) if isinstance(found[0], list) else found[0]
+            suggestion = {"value": found[0], "display": str(display), "p": round(found[1], 4)}
         blocks = self._view.render(self._source.row(position))
         problem = next(
             (b["problem"] for b in blocks if isinstance(b, dict) and b.get("problem")), None
@@ -998,6 +1030,14 @@ class Labeller:
             "saved": saved,
             "audit": False,
         }
+
+    def _offered(self, value: Any) -> bool:
+        """Whether a suggested answer is still on offer (every label of a multi-label one)."""
+        if self._labelset.schema is None:
+            return False
+        if isinstance(value, list):
+            return all(v in self._labelset for v in value)
+        return value in self._labelset
 
     def flag_unshowable(self) -> int:
         """Flag the items the view could not show (a missing or corrupt image file, say).

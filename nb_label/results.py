@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Hashable
 from datetime import datetime, timezone
@@ -134,13 +135,53 @@ def map_labels(frame: pd.DataFrame, labelset: Any) -> pd.DataFrame:
     if labelset.version <= 1:
         return frame
     split = labelset.requeued_values
-    mapped = [None if pd.isna(v) else labelset.current_value(v) for v in original.astype(object)]
+
+    def current(value: Any) -> Any:
+        if isinstance(value, list):  # a multi-label answer: map each label, keep each once
+            return list(dict.fromkeys(labelset.current_value(v) for v in value))
+        return None if pd.isna(value) else labelset.current_value(value)
+
+    mapped = [current(v) for v in original.astype(object)]
     frame["label"] = _typed_labels(pd.Series(mapped, index=frame.index, dtype=object))
     if split:
-        again = original.astype(object).isin(list(split)) & (frame["state"] == "labelled")
+        hit = [
+            bool(set(v) & split) if isinstance(v, list) else (v in split and not pd.isna(v))
+            for v in original.astype(object)
+        ]
+        again = pd.Series(hit, index=frame.index) & (frame["state"] == "labelled")
         frame.loc[again, "label"] = None
         frame.loc[again, "state"] = "unlabelled"
         frame["label"] = _typed_labels(frame["label"].astype(object))
+    return frame
+
+
+def answer_columns(frame: pd.DataFrame, answer: Any, labelset: Any) -> pd.DataFrame:
+    """Shape ``label`` for the answer kind.
+
+    Multi-label: ``label`` holds lists, and one boolean column per label on offer,
+    ``label=<name>``, follows it (missing where the item has no answer). Rating: ``label``
+    is an ordered categorical over the scale, and ``frame.attrs["scale"]`` lists the steps.
+    Other kinds are left as they are.
+    """
+    kind = getattr(answer, "kind", "label")
+    frame.attrs["answer"] = kind
+    if kind == "multi":
+        at = frame.columns.get_loc("label") + 1
+        answered = frame["label"].map(lambda v: isinstance(v, list))
+        for offset, name in enumerate(labelset.values):
+            column = pd.array(
+                [
+                    name in v if ok else pd.NA
+                    for v, ok in zip(frame["label"], answered, strict=True)
+                ],
+                dtype="boolean",
+            )
+            frame.insert(at + offset, f"label={name}", column)
+    elif kind == "rating":
+        steps = list(answer.scale)
+        values = frame["label"].astype(object).where(frame["label"].notna(), None)
+        frame["label"] = pd.Categorical(values, categories=steps, ordered=True)
+        frame.attrs["scale"] = steps
     return frame
 
 
@@ -154,8 +195,13 @@ def import_events(
     schema: Schema,
     session_id: str,
     labelset_version: int,
+    check: Any = None,
 ) -> list[dict[str, Any]]:
-    """Turn imported labels into label events, refusing keys or labels that do not fit."""
+    """Turn imported labels into label events, refusing keys or labels that do not fit.
+
+    ``check(value) -> stored value`` checks each answer (the labeller's answer kind); by
+    default a value must be a label of ``schema``.
+    """
     if isinstance(labels, pd.DataFrame):
         if "label" not in labels.columns:
             raise ValueError(
@@ -176,10 +222,15 @@ def import_events(
         )
     now = datetime.now(timezone.utc)
     events = []
+    if check is None:
+
+        def check(value: Any) -> Any:
+            return schema.find(value).value
+
     for key, value in values.items():
-        if pd.isna(value):
+        if not isinstance(value, (list, tuple, set)) and pd.isna(value):
             continue
-        label = schema.find(value.item() if hasattr(value, "item") else value)
+        stored = check(value.item() if hasattr(value, "item") else value)
         note = None if notes is None or pd.isna(notes.get(key)) else str(notes.get(key))
         events.append(
             {
@@ -188,7 +239,7 @@ def import_events(
                 "item_key": encode_key(key),
                 "annotator": annotator,
                 "kind": "label",
-                "value": label.value,
+                "value": stored,
                 "note": note,
                 "client_time": now,
                 "session_id": session_id,
@@ -207,6 +258,11 @@ def write_frame(frame: pd.DataFrame, path: Path, *, index_name: str | None = "it
     suffix = path.suffix.lower()
     out = frame.reset_index(names=index_name) if index_name else frame.reset_index(drop=True)
     if suffix == ".csv":
+        for column in [c for c in out.columns if out[c].dtype == np.dtype(object)]:
+            if out[column].map(lambda v: isinstance(v, list)).any():  # multi-label answers
+                out[column] = out[column].map(
+                    lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                )
         out.to_csv(path, index=False)
     elif suffix == ".parquet":
         try:
@@ -227,17 +283,22 @@ def item_key_text(item_key: Hashable) -> str:
     return encode_key(item_key)
 
 
-def current_labels(events: pd.DataFrame) -> pd.DataFrame:
+def current_labels(events: pd.DataFrame, *, details: bool = False) -> pd.DataFrame:
     """Every annotator's current label per item, in long form (``item_key``, ``annotator``,
     ``label``), from a store's events: the latest active label event wins.
+
+    With ``details=True`` the label event's ``note`` and ``labelled_at`` come too.
     """
     answers = active_answers(events)
     labels = answers[answers["kind"] == "label"]
     latest = labels.groupby(["item_key", "annotator"], sort=False).tail(1)
-    return pd.DataFrame(
-        {
-            "item_key": [decode_key(k) for k in latest["item_key"]],
-            "annotator": latest["annotator"].to_numpy(dtype=object),
-            "label": latest["value"].to_numpy(dtype=object),
-        }
-    ).reset_index(drop=True)
+    columns = {
+        "item_key": [decode_key(k) for k in latest["item_key"]],
+        "annotator": latest["annotator"].to_numpy(dtype=object),
+        "label": latest["value"].to_numpy(dtype=object),
+    }
+    if details:
+        notes = [n if isinstance(n, str) and n else None for n in latest["note"]]
+        columns["note"] = pd.Series(notes, dtype=object)
+        columns["labelled_at"] = pd.to_datetime(latest["committed_at"], utc=True).to_numpy()
+    return pd.DataFrame(columns).reset_index(drop=True)

@@ -18,7 +18,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
-from nb_label._keys import decode_key, encode_key
+from nb_label._keys import encode_key
 from nb_label.quality._long import as_long, code_answers
 from nb_label.quality.api import decisions_from_events, source_events
 from nb_label.quality.gold import gold_from_events
@@ -111,22 +111,9 @@ def answers_from_events(events: pd.DataFrame) -> pd.DataFrame:
         label event of each (item, annotator) counts, as in
         :func:`~nb_label.results.current_labels`.
     """
-    from nb_label.results import active_answers
+    from nb_label.results import current_labels
 
-    answers = active_answers(events)
-    labels = answers[answers["kind"] == "label"]
-    latest = labels.groupby(["item_key", "annotator"], sort=False).tail(1)
-    return pd.DataFrame(
-        {
-            "item_key": [decode_key(k) for k in latest["item_key"]],
-            "annotator": latest["annotator"].to_numpy(dtype=object),
-            "label": latest["value"].to_numpy(dtype=object),
-            "note": pd.Series(
-                [n if isinstance(n, str) and n else None for n in latest["note"]], dtype=object
-            ),
-            "labelled_at": pd.to_datetime(latest["committed_at"], utc=True).to_numpy(),
-        }
-    )
+    return current_labels(events, details=True)
 
 
 class Review(w.VBox):

@@ -17,6 +17,7 @@ RESERVED_KEYS = {
     "u": "unsure",
     "x": "none of these fits",
     "n": "write a note",
+    "p": "play or pause the audio",
     "Escape": "leave the note box",
 }
 _DEFAULT_KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]

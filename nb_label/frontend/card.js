@@ -106,6 +106,7 @@ const RESERVED = {
   u: "unsure",
   x: "none_fits",
   n: "focus_note",
+  p: "play",
   Escape: "focus_card",
 };
 
@@ -140,9 +141,19 @@ function labelMatches(label, event) {
  * @returns {null | {action: string, value?: any, index?: number}} null: not ours, let it go.
  *   action "typing": stop propagation only (the browser types or clicks).
  */
-export function keyAction(event, labels, { place = "card" } = {}) {
+export function keyAction(event, labels, { place = "card", answer = "label" } = {}) {
   if (!event || event.isComposing || event.keyCode === 229) return null;
   const key = event.key;
+  // Alt+P plays or pauses from anywhere, so a transcriber can listen again while typing.
+  if (event.altKey && event.code === "KeyP" && !event.ctrlKey && !event.metaKey) return { action: "play" };
+  if (place === "answer_box") return answerBoxAction(event, answer);
+  if (
+    answer === "number" &&
+    !(event.ctrlKey || event.metaKey || event.altKey) &&
+    /^[0-9.,-]$/.test(key || "")
+  ) {
+    return { action: "type_answer", text: key }; // typed at the card: goes into the box
+  }
   if (place === "note" || place === "form") {
     if (event.ctrlKey || event.metaKey || event.altKey) return { action: "typing" };
     if (key === "Escape") return { action: place === "note" ? "leave_note" : "cancel_form" };
@@ -155,12 +166,122 @@ export function keyAction(event, labels, { place = "card" } = {}) {
   if (place === "button" && (key === "Enter" || key === " ")) return { action: "typing" };
   const list = Array.isArray(labels) ? labels : [];
   for (let i = 0; i < list.length; i++) {
-    if (labelMatches(list[i], event)) return { action: "label", value: list[i].value, index: i };
+    if (labelMatches(list[i], event)) {
+      return { action: answer === "multi" ? "toggle" : "label", value: list[i].value, index: i };
+    }
+  }
+  if (key === "Enter" && answer === "multi") return { action: "submit_answer" };
+  if (key === "Enter" && (answer === "number" || answer === "caption")) {
+    return { action: "focus_answer" };
   }
   if (key === "Enter" || key === "Escape") return { action: RESERVED[key] };
   const letter = letterOf(event);
   if (letter && Object.hasOwn(RESERVED, letter)) return { action: RESERVED[letter] };
   return null;
+}
+
+/** Keys inside the number or caption box: typing, except Enter (send), Escape, arrows. */
+function answerBoxAction(event, answer) {
+  const key = event.key;
+  if (event.ctrlKey || event.metaKey || event.altKey) return { action: "typing" };
+  if (key === "Escape") return { action: "focus_card" };
+  if (key === "Enter") {
+    if (answer === "caption" && event.shiftKey) return { action: "typing" }; // a new line
+    return { action: "submit_answer" };
+  }
+  if (answer === "number" && (key === "ArrowUp" || key === "ArrowDown")) {
+    return { action: "nudge", steps: (key === "ArrowUp" ? 1 : -1) * (event.shiftKey ? 10 : 1) };
+  }
+  return { action: "typing" };
+}
+
+// ---------------------------------------------------------------------------------------
+// Answer kinds: checks the card can make before sending (the kernel checks again)
+// ---------------------------------------------------------------------------------------
+
+/** The answer kind's description from the `options` trait; a single label by default. */
+export function answerKind(options) {
+  const answer = options && typeof options === "object" ? options.answer : null;
+  return answer && typeof answer === "object" && answer.kind ? answer : { kind: "label" };
+}
+
+function decimals(x) {
+  const text = String(x);
+  return text.includes(".") ? text.length - text.indexOf(".") - 1 : 0;
+}
+
+/** A number box's text as a number, or null when it is not one ("3,5" reads as 3.5). */
+export function parseNumber(text) {
+  const t = String(text ?? "").trim().replace(",", ".");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** ArrowUp / ArrowDown: move by `steps` steps from the box's number, within the bounds. */
+export function nudgeNumber(answer, text, steps) {
+  const step = Number(answer.step) > 0 ? Number(answer.step) : 1;
+  const low = typeof answer.min === "number" ? answer.min : null;
+  const high = typeof answer.max === "number" ? answer.max : null;
+  const current = parseNumber(text);
+  let next = current === null ? (low ?? 0) : current + steps * step;
+  if (low !== null) next = Math.max(low, next);
+  if (high !== null) next = Math.min(high, next);
+  const places = Math.max(decimals(step), current === null ? 0 : decimals(current));
+  return String(Number(next.toFixed(Math.min(places, 10))));
+}
+
+/**
+ * Check an answer before it is sent. `draft` is the toggled labels (multi), the box's text
+ * (number, caption) or the label / step itself.
+ *
+ * @returns {{ok: true, value: any} | {ok: false, reason: string}}
+ */
+export function checkAnswer(answer, draft, labels = []) {
+  const kind = answer.kind;
+  if (kind === "multi") {
+    const chosen = new Set(Array.isArray(draft) ? draft : []);
+    // in the label set's order, each once
+    const value = labels.map((l) => l.value).filter((v) => chosen.has(v));
+    const least = Number(answer.min_labels ?? 1);
+    if (value.length < least) {
+      const need = least === 1 ? "one label" : `${least} labels`;
+      return { ok: false, reason: `choose at least ${need}: toggle labels with their keys, then press Enter` };
+    }
+    return { ok: true, value };
+  }
+  if (kind === "number") {
+    const n = parseNumber(draft);
+    if (n === null) return { ok: false, reason: "not a number: type a number, e.g. 3 or 2.5" };
+    const low = typeof answer.min === "number" ? answer.min : null;
+    const high = typeof answer.max === "number" ? answer.max : null;
+    if ((low !== null && n < low) || (high !== null && n > high)) {
+      const bounds = [low !== null ? `at least ${low}` : "", high !== null ? `at most ${high}` : ""];
+      return { ok: false, reason: `${n} is out of bounds: give a number ${bounds.filter(Boolean).join(" and ")}` };
+    }
+    return { ok: true, value: n };
+  }
+  if (kind === "caption") {
+    const text = String(draft ?? "");
+    if (!text.trim() && !answer.allow_empty) {
+      return { ok: false, reason: "the caption is empty: type the text first (or skip with s)" };
+    }
+    const most = Number(answer.max_length) || Infinity;
+    if (text.length > most) return { ok: false, reason: `the caption is longer than ${most} characters` };
+    return { ok: true, value: text };
+  }
+  return { ok: true, value: draft };
+}
+
+/** An answer's value as one line of text: labels joined, numbers and texts as they are. */
+export function formatValue(value, labels = []) {
+  const name = (v) => {
+    const found = labels.find((l) => l.value === v);
+    return found ? found.display ?? String(found.value) : String(v);
+  };
+  if (Array.isArray(value)) return value.length ? value.map(name).join(", ") : "(no labels)";
+  if (typeof value === "string" && !labels.length) return value.replace(/\s+/g, " ");
+  return name(value);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -193,6 +314,7 @@ export function createCard(options = {}) {
   const answerLog = []; // {entry, answer}: this card's own answers, for undo
   const answerTimes = [];
   let draftNote = "";
+  let typingSince = null; // first keystroke in the answer box (caption) for the item on screen
   let lastProblem = null; // "not saved: ..." until the next answer
   const { notify, subscribe } = createListeners("card");
 
@@ -220,6 +342,7 @@ export function createCard(options = {}) {
     index = newIndex;
     const entry = screen();
     draftNote = noteOf(entry);
+    typingSince = null;
     stopwatch.restart();
   }
   /** Move past the item on screen: to the next shown item, else the next queued one. */
@@ -336,6 +459,7 @@ export function createCard(options = {}) {
     answerLog.push({ entry, answer });
     answerTimes.push(t);
     const seconds = Math.round(stopwatch.read(t) / 10) / 100;
+    const typing = kind === "label" && typingSince !== null ? Math.round((t - typingSince) / 10) / 100 : null;
     lastProblem = null;
     advance();
     const next = screen();
@@ -351,6 +475,7 @@ export function createCard(options = {}) {
       client_time: new Date(t).toISOString(),
       suggestion: entry.item.suggestion || null,
       showing: next ? next.item.key : null,
+      ...(typing === null ? {} : { typing_seconds: typing }),
     });
     return effects([msg], true);
   }
@@ -428,6 +553,10 @@ export function createCard(options = {}) {
     note: () => draftNote,
     setNote: (text) => {
       draftNote = String(text ?? "");
+    },
+    /** A keystroke in the answer box: the first one starts the typing time. */
+    typed: (t) => {
+      if (typingSince === null && screen()) typingSince = t ?? now();
     },
     setHidden: (hidden, t) => stopwatch.setHidden(Boolean(hidden), t ?? now()),
     seconds: (t) => stopwatch.read(t ?? now()) / 1000,
@@ -530,6 +659,31 @@ export function imageBlock(doc, block) {
   return wrap;
 }
 
+/** One audio block: a player for a data:audio URL made by nb_label; `p` plays or pauses. */
+export function audioBlock(doc, block) {
+  const src = String(block.src || "");
+  if (!src.startsWith("data:audio/")) {
+    const refused = doc.createElement("div");
+    refused.className = "nbl-missing nbl-audio-refused";
+    refused.textContent = "(audio not played: not a data:audio URL)";
+    return refused;
+  }
+  const wrap = doc.createElement("div");
+  wrap.className = "nbl-audio-block";
+  const audio = doc.createElement("audio");
+  audio.className = "nbl-audio";
+  audio.controls = true;
+  audio.preload = "auto";
+  audio.src = src;
+  audio.setAttribute("aria-label", String(block.label || "audio"));
+  const hint = doc.createElement("span");
+  hint.className = "nbl-audio-hint";
+  const length = Number(block.seconds) > 0 ? ` · ${Number(block.seconds).toFixed(1)} s` : "";
+  hint.textContent = `p play / pause${length}`;
+  wrap.append(audio, hint);
+  return wrap;
+}
+
 /** Build the DOM for one item's blocks: DOM APIs and textContent only, never HTML. */
 export function buildBlocks(doc, blocks) {
   const frag = doc.createDocumentFragment();
@@ -562,9 +716,19 @@ export function buildBlocks(doc, blocks) {
       });
       table.appendChild(tbody);
       wrap.appendChild(table);
-      frag.appendChild(wrap);
+      if (block.beside && frag.lastChild) {
+        // a text with a small table beside it (side by side when the cell is wide enough)
+        const split = doc.createElement("div");
+        split.className = "nbl-split";
+        split.append(frag.lastChild, wrap);
+        frag.appendChild(split);
+      } else {
+        frag.appendChild(wrap);
+      }
     } else if (block.kind === "image") {
       frag.appendChild(imageBlock(doc, block));
+    } else if (block.kind === "audio") {
+      frag.appendChild(audioBlock(doc, block));
     } else if (block.kind === "missing") {
       const span = doc.createElement("div");
       span.className = "nbl-missing";
@@ -624,6 +788,24 @@ function render({ model, el: host }) {
   const formHint = el("span", "nbl-form-hint", "Enter to send · Escape to cancel");
   form.append(proposedLabel, reasonLabel, formHint);
 
+  // The number or caption box (hidden for label kinds), with its send button.
+  const answerRow = el("div", "nbl-answer-row");
+  answerRow.hidden = true;
+  const numberBox = el("input", "nbl-answer-box nbl-number");
+  numberBox.type = "text";
+  numberBox.inputMode = "decimal";
+  numberBox.setAttribute("aria-label", "Number (Enter saves, arrow keys nudge)");
+  const captionBox = el("textarea", "nbl-answer-box nbl-caption");
+  captionBox.rows = 3;
+  captionBox.setAttribute("aria-label", "Caption (Enter saves, Shift+Enter new line)");
+  const sendButton = el("button", "nbl-send-btn");
+  sendButton.type = "button";
+  sendButton.dataset.action = "submit_answer";
+  sendButton.append(el("span", "nbl-btn-name", "Save"), el("kbd", "nbl-kbd", "Enter"));
+  sendButton.setAttribute("aria-label", "Save the answer");
+  answerRow.append(numberBox, captionBox, sendButton);
+  let toggled = new Set(); // multi-label: the labels toggled on for the item on screen
+
   const note = el("textarea", "nbl-note");
   note.placeholder = "Note (n)";
   note.rows = 1;
@@ -634,7 +816,9 @@ function render({ model, el: host }) {
   status.setAttribute("role", "status");
   const keys = el("div", "nbl-keys");
 
-  root.append(header, item, answerLine, suggestion, labelRow, actionRow, form, note, status, keys);
+  root.append(
+    header, item, answerLine, suggestion, labelRow, answerRow, actionRow, form, note, status, keys,
+  );
   host.appendChild(root);
 
   let shownEntryKey = null;
@@ -646,11 +830,90 @@ function render({ model, el: host }) {
     const l = model.get("labels");
     return Array.isArray(l) ? l : [];
   }
+  function answer() {
+    return answerKind(model.get("options"));
+  }
+  function box() {
+    const kind = answer().kind;
+    return kind === "number" ? numberBox : kind === "caption" ? captionBox : null;
+  }
+
+  /** A new item on screen: the answer controls start from its saved answer or suggestion. */
+  function resetAnswer(snap) {
+    const kind = answer().kind;
+    const saved = snap.answer && snap.answer.kind === "label" ? snap.answer.value : null;
+    if (kind === "multi") {
+      const start = saved ?? (snap.item && snap.item.suggestion ? snap.item.suggestion.value : []);
+      toggled = new Set(Array.isArray(start) ? start : []);
+    }
+    const target = box();
+    if (target) {
+      target.value = saved === null || saved === undefined ? "" : String(saved);
+      target.removeAttribute("aria-invalid");
+      const focused = typeof document !== "undefined" && root.contains(document.activeElement);
+      if (focused && snap.item) target.focus();
+    }
+  }
+
+  function showToggles() {
+    const multi = answer().kind === "multi";
+    labels().forEach((label, i) => {
+      const b = labelRow.children[i];
+      if (!b) return;
+      if (multi) b.setAttribute("aria-pressed", String(toggled.has(label.value)));
+      else b.removeAttribute("aria-pressed");
+    });
+  }
+
+  function submitAnswer() {
+    const kind = answer().kind;
+    const target = box();
+    const draft = kind === "multi" ? [...toggled] : target ? target.value : null;
+    const checked = checkAnswer(answer(), draft, labels());
+    if (!checked.ok) {
+      if (target) {
+        target.setAttribute("aria-invalid", "true");
+        target.focus();
+      }
+      announcement = checked.reason; // shown on the card; nothing is sent
+      return update();
+    }
+    card.setNote(note.value);
+    return apply(card.press("label", { value: checked.value }));
+  }
+
+  function playPause() {
+    const audio = item.querySelector("audio");
+    if (!audio) {
+      announcement = "no audio on this item";
+      return update();
+    }
+    if (audio.paused) {
+      const played = audio.play();
+      if (played && typeof played.catch === "function") {
+        played.catch((err) => {
+          announcement = `audio could not be played: ${err && err.message ? err.message : err}`;
+          update();
+        });
+      }
+    } else {
+      audio.pause();
+    }
+    return undefined;
+  }
 
   function buildLabels() {
     const list = labels();
     if (list === labelsShown) return;
     labelsShown = list;
+    const kind = answer().kind;
+    labelRow.classList.toggle("nbl-rating", kind === "rating");
+    labelRow.classList.toggle("nbl-multi", kind === "multi");
+    labelRow.hidden = list.length === 0;
+    answerRow.hidden = !(kind === "number" || kind === "caption" || kind === "multi");
+    numberBox.hidden = kind !== "number";
+    captionBox.hidden = kind !== "caption";
+    sendButton.querySelector(".nbl-btn-name").textContent = kind === "multi" ? "Send labels" : "Save";
     labelRow.replaceChildren();
     list.forEach((label, i) => {
       const b = el("button", "nbl-label-btn");
@@ -674,9 +937,19 @@ function render({ model, el: host }) {
       span.append(el("kbd", "nbl-kbd", k), document.createTextNode(` ${what}`));
       keys.appendChild(span);
     };
-    for (const label of labels()) if (label.key) add(label.key, label.display ?? label.value);
-    const keymap = model.get("keymap") || {};
+    const kind = answer().kind;
+    for (const label of labels()) {
+      if (label.key) add(label.key, `${kind === "multi" ? "toggle " : ""}${label.display ?? label.value}`);
+    }
+    const keymap = { ...(model.get("keymap") || {}) };
     const reserved = Object.keys(keymap).length ? keymap : RESERVED;
+    const enter = {
+      multi: "send the toggled labels",
+      number: "type a number, then Enter saves (Escape leaves the box)",
+      caption: "type, then Enter saves (Shift+Enter new line, Escape leaves the box)",
+    }[kind];
+    if (enter) reserved.Enter = enter;
+    if (kind === "number") add("\u2191 \u2193", "nudge (Shift: \u00d710)");
     for (const [k, what] of Object.entries(reserved)) add(k, keymap[k] ? what : what.replace("_", " "));
   }
 
@@ -684,8 +957,7 @@ function render({ model, el: host }) {
     if (!answer) return "";
     let what = answer.kind;
     if (answer.kind === "label") {
-      const found = labels().find((l) => l.value === answer.value);
-      what = found ? found.display ?? String(found.value) : String(answer.value);
+      what = formatValue(answer.value, labels());
     } else if (answer.kind === "none_fits" && answer.value) {
       what = `none fits (${answer.value.proposed || "?"}: ${answer.value.reason || ""})`;
     } else if (answer.kind === "flag") {
@@ -714,9 +986,14 @@ function render({ model, el: host }) {
         delete item.dataset.key;
         item.appendChild(el("div", "nbl-waiting", WAITING_TEXT));
       }
-      if (shownEntryKey !== (snap.item && snap.item.key)) closeForm(false);
+      if (shownEntryKey !== (snap.item && snap.item.key)) {
+        closeForm(false);
+        shownEntryKey = snap.item ? snap.item.key : null;
+        resetAnswer(snap);
+      }
       shownEntryKey = snap.item ? snap.item.key : null;
     }
+    showToggles();
     answerLine.textContent = describeAnswer(snap.answer);
     answerLine.hidden = !snap.answer;
     const s = snap.item ? formatSuggestion(snap.item.suggestion) : "";
@@ -773,6 +1050,26 @@ function render({ model, el: host }) {
         return root.focus();
       case "focus_card":
         return root.focus();
+      case "toggle":
+        if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
+        if (toggled.has(act.value)) toggled.delete(act.value);
+        else toggled.add(act.value);
+        return update();
+      case "submit_answer":
+        if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
+        return submitAnswer();
+      case "nudge":
+        numberBox.value = nudgeNumber(answer(), numberBox.value, act.steps);
+        numberBox.removeAttribute("aria-invalid");
+        return undefined;
+      case "type_answer":
+        numberBox.focus();
+        numberBox.value += act.text;
+        return undefined;
+      case "focus_answer":
+        return box() ? box().focus() : undefined;
+      case "play":
+        return playPause();
       default:
         return undefined;
     }
@@ -781,12 +1078,13 @@ function render({ model, el: host }) {
   function placeOf(target) {
     if (target === note) return "note";
     if (target === proposed || target === reason) return "form";
+    if (target === numberBox || target === captionBox) return "answer_box";
     if (target && target.tagName === "BUTTON") return "button";
     return "card";
   }
 
   function onKeyDown(event) {
-    const act = keyAction(event, labels(), { place: placeOf(event.target) });
+    const act = keyAction(event, labels(), { place: placeOf(event.target), answer: answer().kind });
     if (!act) return;
     event.stopPropagation(); // never let a handled key reach JupyterLab
     if (act.action === "typing") return;
@@ -799,7 +1097,8 @@ function render({ model, el: host }) {
     if (!button || !root.contains(button)) return;
     if (button.classList.contains("nbl-label-btn")) {
       const label = labels()[Number(button.dataset.valueIndex)];
-      if (label) dispatch({ action: "label", value: label.value });
+      const action = answer().kind === "multi" ? "toggle" : "label";
+      if (label) dispatch({ action, value: label.value });
     } else if (button.dataset.action) {
       dispatch({ action: button.dataset.action });
     }
@@ -807,9 +1106,14 @@ function render({ model, el: host }) {
   }
 
   const onInput = () => card.setNote(note.value);
+  const onTyping = () => {
+    card.typed(); // the first keystroke starts the caption's typing time
+    captionBox.removeAttribute("aria-invalid");
+  };
   root.addEventListener("keydown", onKeyDown);
   root.addEventListener("click", onClick);
   note.addEventListener("input", onInput);
+  captionBox.addEventListener("input", onTyping);
 
   const detach = state.attach((text) => {
     announcement = text || null;
@@ -820,6 +1124,7 @@ function render({ model, el: host }) {
     root.removeEventListener("keydown", onKeyDown);
     root.removeEventListener("click", onClick);
     note.removeEventListener("input", onInput);
+    captionBox.removeEventListener("input", onTyping);
     root.remove();
   };
 }

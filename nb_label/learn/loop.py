@@ -62,10 +62,70 @@ def _content_groups(X: Any) -> np.ndarray:
     return np.asarray([codes.setdefault(d, len(codes)) for d in _digests(X)])
 
 
-def _fit_and_score(
+def _multilabel_probabilities(model: Any, X: Any) -> np.ndarray:
+    """Per-label probabilities of a one-vs-rest model (a logistic of the margin if need be)."""
+    if hasattr(model, "predict_proba"):
+        return np.asarray(model.predict_proba(X), dtype=float)
+    margin = np.asarray(model.decision_function(X), dtype=float)
+    return 1.0 / (1.0 + np.exp(-margin))
+
+
+def _fit_and_score_multilabel(
     model: Any, X_train: Any, y_train: np.ndarray, X_audit: Any, y_audit: np.ndarray, X_pool: Any
 ) -> dict[str, Any]:
-    """Everything one round computes; a plain function so a worker process can run it."""
+    """One round for multi-label answers: one binary model per label (one-vs-rest).
+
+    ``y_train`` and ``y_audit`` are indicator matrices (items x labels); scores are macro
+    over labels, accuracy is exact-set accuracy, and ``proba`` holds each label's
+    probability (the columns do not sum to 1).
+    """
+    from sklearn.multiclass import OneVsRestClassifier
+
+    start = time.perf_counter()
+    wrapped = OneVsRestClassifier(clone(model))
+    fitted = wrapped.fit(X_train, y_train)
+    result: dict[str, Any] = {"model": fitted}
+    if len(y_audit):
+        predicted = fitted.predict(X_audit)
+        result["audit_macro_f1"] = f1_score(y_audit, predicted, average="macro", zero_division=0)
+        result["audit_accuracy"] = accuracy_score(y_audit, predicted)
+    groups = _content_groups(X_train)
+    positives = y_train.sum(axis=0)
+    fewest = int(min(positives.min(), (len(y_train) - positives).min()))
+    n_folds = min(5, len(np.unique(groups)), fewest)
+    if n_folds >= 2:
+        cv_pred = cross_val_predict(
+            clone(wrapped), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
+        )
+        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro", zero_division=0)
+        result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
+        result["recall"] = list(recall_score(y_train, cv_pred, average=None, zero_division=0))
+    if X_pool is not None and _n_rows(X_pool):
+        result["proba"] = _multilabel_probabilities(fitted, X_pool)
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def _fit_and_score(
+    model: Any,
+    X_train: Any,
+    y_train: np.ndarray,
+    X_audit: Any,
+    y_audit: np.ndarray,
+    X_pool: Any,
+    label_names: list | None = None,
+) -> dict[str, Any]:
+    """Everything one round computes; a plain function so a worker process can run it.
+
+    With ``label_names`` the answers are multi-label (indicator matrices, one column per
+    name).
+    """
+    if label_names is not None:
+        result = _fit_and_score_multilabel(model, X_train, y_train, X_audit, y_audit, X_pool)
+        if "recall" in result:
+            result["recall"] = dict(zip(map(str, label_names), result["recall"], strict=True))
+        result["classes"] = np.asarray(label_names, dtype=object)
+        return result
     start = time.perf_counter()
     fitted = clone(model).fit(X_train, y_train)
     result: dict[str, Any] = {"model": fitted}
@@ -121,7 +181,10 @@ class ActiveLoop:
     Parameters
     ----------
     labeller : Labeller
-        The labeller whose labels train the model and whose queue the model reorders.
+        The labeller whose labels train the model and whose queue the model reorders. Its
+        answers must be classes: single labels, ratings (each step a class) or multi-label
+        answers (one binary model per label, one-vs-rest, wrapped around ``model``;
+        suggestions are the labels above 0.5). Numbers and captions are refused.
     model : estimator
         Any object with ``fit`` and ``predict_proba`` (or ``decision_function``). It is
         cloned before every fit; the user's object is never fitted.
@@ -166,6 +229,15 @@ class ActiveLoop:
                 f"{type(model).__name__} has no predict_proba or decision_function; use a "
                 "classifier such as LogisticRegression, or wrap it in CalibratedClassifierCV"
             )
+        kind = getattr(getattr(labeller, "answer", None), "kind", "label")
+        if kind not in ("label", "multi", "rating"):
+            raise ValueError(
+                f"ActiveLoop needs class answers (labels, multi-label or ratings); this "
+                f"labeller's answers are {kind}s, which a classifier cannot learn. For numbers, "
+                "fit a regressor on lab.training_data() yourself and call lab.prioritize(); "
+                "captions have no model loop"
+            )
+        self._multi = kind == "multi"
         if not 0 <= audit < 1:
             raise ValueError("audit= is a share of the labelled items, between 0 and 1")
         if retrain_every is not None and retrain_every < 1:
@@ -227,7 +299,10 @@ class ActiveLoop:
         labels = self._labelled()
         audit_mask = labels.index.isin(list(self._audit_keys))
         train = labels[~audit_mask]
+        if self._multi:
+            return self._prepare_multilabel(labels, audit_mask)
         counts = train.value_counts()
+        counts = counts[counts > 0]  # a rating's steps nobody chose yet are not classes
         if len(counts) < 2 or counts.min() < _MIN_PER_CLASS:
             have = ", ".join(f"{k}: {v}" for k, v in counts.items()) or "none"
             return None, (
@@ -247,13 +322,43 @@ class ActiveLoop:
             "y_audit": audit.to_numpy(),
             "X_pool": self._X(pool) if len(pool) else None,
         }
-        meta = {
-            "n_labels": len(labels),
-            "n_train": len(train),
-            "audit_size": len(audit),
-            "pool": pool,
+        return {"inputs": inputs, "meta": _meta(labels, train, audit, pool)}, ""
+
+    def _prepare_multilabel(
+        self, labels: pd.Series, audit_mask: np.ndarray
+    ) -> tuple[dict[str, Any] | None, str]:
+        """Indicator matrices for the labels that have enough examples either way."""
+        train = labels[~audit_mask]
+        names = list(self.labeller.schema.values)
+        Y = np.array([[name in answer for name in names] for answer in train], dtype=int)
+        Y = Y.reshape(len(train), len(names))
+        positives = Y.sum(axis=0)
+        negatives = len(train) - positives
+        usable = [
+            i
+            for i in range(len(names))
+            if positives[i] >= _MIN_PER_CLASS and negatives[i] >= _MIN_PER_CLASS
+        ]
+        if not usable:
+            have = ", ".join(f"{n}: {p}" for n, p in zip(names, positives, strict=True))
+            return None, (
+                f"not enough labels to train yet (need {_MIN_PER_CLASS} items with and "
+                f"{_MIN_PER_CLASS} without a label, for at least one label; have {have})"
+            )
+        kept = [names[i] for i in usable]
+        audit = labels[audit_mask]
+        pool = self.labeller.unlabelled_keys()
+        inputs = {
+            "X_train": self._X(train.index),
+            "y_train": Y[:, usable],
+            "X_audit": self._X(audit.index),
+            "y_audit": np.array(
+                [[name in answer for name in kept] for answer in audit], dtype=int
+            ).reshape(len(audit), len(kept)),
+            "X_pool": self._X(pool) if len(pool) else None,
+            "label_names": kept,
         }
-        return {"inputs": inputs, "meta": meta}, ""
+        return {"inputs": inputs, "meta": _meta(labels, train, audit, pool)}, ""
 
     def retrain(self) -> pd.Series:
         """Fit, score, reorder the queue and send suggestions, in this cell.
@@ -288,10 +393,31 @@ class ActiveLoop:
         self.model_ = result["model"]
         pool: pd.Index = meta["pool"]
         changed = np.nan
-        if "proba" in result and len(pool):
+        if "proba" in result and len(pool) and self._multi:
+            proba, classes = result["proba"], result["classes"]
+            chosen_sets = [
+                [str(c) for c, p in zip(classes, row, strict=True) if p > 0.5] for row in proba
+            ]
+            predictions = pd.Series(["|".join(c) for c in chosen_sets], index=pool)
+            suggested = [
+                [c for c, p in zip(classes.tolist(), row, strict=True) if p > 0.5] for row in proba
+            ]
+            # The whole set is right with about this probability (labels taken as independent).
+            p_set = np.prod(np.maximum(proba, 1.0 - proba), axis=1)
+            # Strategies rank rows of class probabilities: give them each item's least
+            # certain label as a two-class row, so "uncertain" means "some label is unsure".
+            nearest = proba[np.arange(len(proba)), np.abs(proba - 0.5).argmin(axis=1)]
+            proba = np.column_stack([nearest, 1.0 - nearest])
+            suggestions = pd.DataFrame({"label": suggested, "p": p_set}, index=pool)
+            suggestions = suggestions[[bool(s) for s in suggested]]
+        elif "proba" in result and len(pool):
             proba, classes = result["proba"], result["classes"]
             best = proba.argmax(axis=1)
             predictions = pd.Series(classes[best], index=pool)
+            suggestions = pd.DataFrame(
+                {"label": classes[best], "p": proba.max(axis=1)}, index=pool
+            )
+        if "proba" in result and len(pool):
             if self._last_pred is not None:
                 common = predictions.index.intersection(self._last_pred.index)
                 if len(common):
@@ -302,9 +428,7 @@ class ActiveLoop:
             order = [pool[i] for i in chosen]
             audit = self._draw_audit(pool)
             order = self._interleave(order, audit)
-            self.labeller.suggest(
-                pd.DataFrame({"label": classes[best], "p": proba.max(axis=1)}, index=pool)
-            )
+            self.labeller.suggest(suggestions)
             self.labeller.prioritize(order)
         row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
         scores = ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall")
@@ -422,3 +546,8 @@ class ActiveLoop:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
+
+
+def _meta(labels: pd.Series, train: pd.Series, audit: pd.Series, pool: pd.Index) -> dict:
+    """What a round records beside its inputs: how many labels went where."""
+    return {"n_labels": len(labels), "n_train": len(train), "audit_size": len(audit), "pool": pool}

@@ -85,15 +85,62 @@ def long_labels(source: Any, *, dataset: str | None = None) -> pd.DataFrame:
 
 
 def agreement(
-    source: Any, *, dataset: str | None = None, level: str = "nominal", min_common: int = 10
+    source: Any,
+    *,
+    dataset: str | None = None,
+    level: str | None = None,
+    min_common: int = 10,
 ) -> AgreementReport:
     """How far annotators agree: ``.overall``, ``.per_label``, ``.per_annotator``, ``.pairwise``.
 
     See :func:`nb_label.quality.agreement_report` for the measures.
+
+    Parameters
+    ----------
+    source : Labeller, Store or DataFrame
+        Whose answers to compare.
+    dataset : str, optional
+        The dataset's name, when ``source`` is a store.
+    level : {"nominal", "ordinal", "interval"}, optional
+        By default ``"ordinal"`` for a labeller whose answers are ratings (the steps in the
+        scale's order) and ``"nominal"`` otherwise.
+    min_common : int, default 10
+        Fewest items two annotators must share for a pairwise figure.
+
+    Raises
+    ------
+    ValueError
+        For multi-label, number and caption labellers (not supported: compare one label at
+        a time from ``annotations["label=<name>"]`` instead).
     """
-    return agreement_report(
-        long_labels(source, dataset=dataset), level=level, min_common=min_common
-    )
+    answer = getattr(source, "answer", None)
+    kind = getattr(answer, "kind", "label")
+    if kind in ("multi", "number", "caption"):
+        raise ValueError(
+            f"agreement() compares class answers; this labeller's are {kind} answers. "
+            + (
+                "For multi-label answers, compare one label at a time: build a long frame "
+                "(item_key, annotator, label) from each annotator's annotations['label=<name>'] "
+                "and pass it to nbl.agreement()"
+                if kind == "multi"
+                else "Compare numbers with level='interval' on a long frame of your own"
+            )
+        )
+    labels = long_labels(source, dataset=dataset)
+    if kind == "rating":
+        level = level or "ordinal"
+        labels = _ranked(labels, list(answer.scale))
+    return agreement_report(labels, level=level or "nominal", min_common=min_common)
+
+
+def _ranked(labels: pd.DataFrame, scale: list) -> pd.DataFrame:
+    """Ratings in the scale's order: named steps become their rank (1 = lowest)."""
+    if all(isinstance(step, int) for step in scale) and scale == sorted(scale):
+        return labels
+    rank = {step: i + 1 for i, step in enumerate(scale)}
+    ranked = labels.assign(label=labels["label"].map(rank))
+    ranked = ranked[ranked["label"].notna()]
+    return ranked.assign(label=ranked["label"].astype(np.int64)).reset_index(drop=True)
 
 
 def consensus(
