@@ -318,7 +318,7 @@ class ActiveLoop:
         inputs = {
             "X_train": self._X(train.index),
             "y_train": train.to_numpy(),
-            "X_audit": self._X(audit.index),
+            "X_audit": self._X(audit.index) if len(audit) else None,
             "y_audit": audit.to_numpy(),
             "X_pool": self._X(pool) if len(pool) else None,
         }
@@ -351,7 +351,7 @@ class ActiveLoop:
         inputs = {
             "X_train": self._X(train.index),
             "y_train": Y[:, usable],
-            "X_audit": self._X(audit.index),
+            "X_audit": self._X(audit.index) if len(audit) else None,
             "y_audit": np.array(
                 [[name in answer for name in kept] for answer in audit], dtype=int
             ).reshape(len(audit), len(kept)),

@@ -165,3 +165,19 @@ def test_a_class_that_first_appears_later(tmp_path, sms):
     row = loop.retrain()
     assert set(loop.model_.classes_) == {"ham", "spam", "other"}
     assert row["n_labels"] == 42
+
+
+def test_a_features_function_is_never_called_with_no_rows(lab, sms):
+    calls = []
+
+    def features(rows):
+        calls.append(len(rows))
+        if not len(rows):
+            raise ValueError("need at least one array to stack")  # what np.stack says
+        return np.stack([np.array([len(t), t.count("!")], dtype=float) for t in rows["text"]])
+
+    simulate(lab, sms["label"], n=40, seed=0)
+    loop = ActiveLoop(lab, LogisticRegression(), features=features, audit=0, random_state=0)
+    row = loop.retrain()
+    assert "error" not in row["message"].lower() and 0 <= row["cv_macro_f1"] <= 1
+    assert 0 not in calls
