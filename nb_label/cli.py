@@ -82,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument("--no-notes", action="store_true", help="leave the notes out")
         if name == "agreement":
             sub.add_argument(
-                "--level", default="nominal", choices=["nominal", "ordinal", "interval"]
+                "--level",
+                default=None,
+                choices=["nominal", "ordinal", "interval"],
+                help="default: ordinal for ratings, else nominal",
             )
     args = parser.parse_args(argv)
     pd.set_option("display.width", 120)

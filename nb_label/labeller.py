@@ -163,7 +163,8 @@ class Labeller:
         _check_distinct(self.annotator, self._store.annotators(self.dataset))
         self._labelset = LabelSetLog(self._store, self.dataset, annotator=self.annotator)
         if schema is not None:  # numbers and captions have no label set
-            self._labelset.reconcile(schema)
+            kind = None if isinstance(self.answer, SingleLabel) else self.answer.for_card()
+            self._labelset.reconcile(schema, answer=kind)
         self._labelset.on_change(self._on_labelset_change)
         self._requeued: set[int] = set()
         self._labelset_checked = time.monotonic()

@@ -35,6 +35,7 @@ class _Replayed:
     from_code: set = field(default_factory=set)  # names given in code (normalised)
     known: set = field(default_factory=set)  # every name the set ever had (normalised)
     created: bool = False  # a "create" event has been applied
+    answer: dict | None = None  # the answer kind the set was created for (ratings: the scale)
 
 
 def _find(labels: list[Label], value: Any) -> Label | None:
@@ -84,6 +85,12 @@ class LabelSetLog:
         )
         self.refresh(force=True)
 
+    @property
+    def answer(self) -> dict | None:
+        """The answer kind stored with the set (``{"kind": "rating", "scale": [...]}``), or
+        None for single labels."""
+        return self._state.answer
+
     def refresh(self, *, force: bool = False) -> bool:
         """Read label-set events made since the last look (by any kernel); True if changed."""
         names, rows = self._store.event_rows(
@@ -127,6 +134,7 @@ class LabelSetLog:
             detail = "already created"
         elif op == "create":
             state.created = True
+            state.answer = change.get("answer")
             state.labels = [Label.from_dict(d) for d in change["labels"]]
             state.policy = change.get("policy", "open")
             state.owners = list(change.get("owners") or [])
@@ -271,22 +279,25 @@ class LabelSetLog:
         )
 
     # -- changes ------------------------------------------------------------------------------
-    def reconcile(self, given: Schema) -> None:
+    def reconcile(self, given: Schema, *, answer: dict | None = None) -> None:
         """Match the label set given in code with the stored one.
 
         The same names again are fine; new names are added (an event); stored names missing
         from ``given`` are an error, since dropping a label must be an explicit change.
+        ``answer`` (e.g. a rating's kind and scale) is kept with the set when it is created,
+        so whoever reads the store later knows the labels are steps of an ordered scale.
         """
         self.refresh(force=True)
         if self.schema is None:
-            self._append(
-                {
-                    "op": "create",
-                    "labels": given.to_dicts(),
-                    "policy": given.policy,
-                    "owners": given.owners,
-                }
-            )
+            created = {
+                "op": "create",
+                "labels": given.to_dicts(),
+                "policy": given.policy,
+                "owners": given.owners,
+            }
+            if answer is not None:
+                created["answer"] = answer
+            self._append(created)
             return
         given_by_name = {normalise_name(label.value): label for label in given.labels}
         stored = self.schema.labels

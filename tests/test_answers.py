@@ -195,6 +195,13 @@ def test_agreement_is_ordinal_for_ratings(tmp_path):
     # the disagreements are one step apart: ordinal alpha counts them as near misses
     assert report.overall["krippendorff_alpha"] > nominal.overall["krippendorff_alpha"]
     lab.close()
+    # The scale is kept in the store: read without a labeller, the ratings are still ordinal.
+    with nbl.open_store(store) as opened:
+        from_store = nbl.agreement(opened, dataset=lab.dataset)
+    assert from_store.level == "ordinal"
+    assert from_store.overall["krippendorff_alpha"] == pytest.approx(
+        report.overall["krippendorff_alpha"]
+    )
     multi = nbl.Labeller(
         df, show="text", answer=MultiLabel(["a", "b"]), store=str(tmp_path / "m.db")
     )

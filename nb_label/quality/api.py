@@ -113,8 +113,14 @@ def agreement(
         For multi-label, number and caption labellers (not supported: compare one label at
         a time from ``annotations["label=<name>"]`` instead).
     """
+    from nb_label.store import Store
+
     answer = getattr(source, "answer", None)
     kind = getattr(answer, "kind", "label")
+    scale = list(getattr(answer, "scale", ()))
+    if answer is None and isinstance(source, Store) and dataset is not None:
+        stored = _stored_answer(source, dataset)  # a rating's scale is kept in the store
+        kind, scale = stored.get("kind", "label"), list(stored.get("scale", ()))
     if kind in ("multi", "number", "caption"):
         raise ValueError(
             f"agreement() compares class answers; this labeller's are {kind} answers. "
@@ -129,8 +135,17 @@ def agreement(
     labels = long_labels(source, dataset=dataset)
     if kind == "rating":
         level = level or "ordinal"
-        labels = _ranked(labels, list(answer.scale))
+        labels = _ranked(labels, scale)
     return agreement_report(labels, level=level or "nominal", min_common=min_common)
+
+
+def _stored_answer(store: Any, dataset: str) -> dict:
+    """The answer kind a dataset's label set was created for ({} for single labels)."""
+    from nb_label.labelset import LabelSetLog
+
+    log = LabelSetLog(store, dataset, annotator="")
+    log.refresh(force=True)
+    return log.answer or {}
 
 
 def _ranked(labels: pd.DataFrame, scale: list) -> pd.DataFrame:
