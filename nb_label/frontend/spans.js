@@ -150,16 +150,25 @@ function labelMatches(label, event) {
   return key.length === 1 && Boolean(m) && m[1].toLowerCase() === key.toLowerCase();
 }
 
-const LETTERS = { s: "skip", b: "back", z: "undo" };
+const LETTERS = { s: "skip", b: "back", z: "undo", u: "unsure", n: "focus_note" };
 
 /**
  * Map a key press to an action: move (dir, extend), label (value), remove, accept, skip,
- * back, undo, clear; null when the key is not ours.
+ * back, undo, unsure, focus_note, clear; null when the key is not ours.
+ *
+ * @param {object} [where] - `{place}`: "text" (default) or "note" (the note box). In the note
+ *   box every key is "typing" (stop propagation only: the browser types it) except Escape and
+ *   Enter (without Shift), which leave the box: no label key, no word cursor move.
  */
-export function spanKeyAction(event, labels) {
+export function spanKeyAction(event, labels, { place = "text" } = {}) {
   if (!event || event.isComposing || event.keyCode === 229) return null;
-  if (event.ctrlKey || event.metaKey || event.altKey) return null; // copy, browser keys
   const key = event.key;
+  if (place === "note") {
+    if (event.ctrlKey || event.metaKey || event.altKey) return { action: "typing" };
+    if (key === "Escape" || (key === "Enter" && !event.shiftKey)) return { action: "leave_note" };
+    return { action: "typing" };
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return null; // copy, browser keys
   if (key === "ArrowRight" || key === "ArrowLeft") {
     return { action: "move", dir: key === "ArrowRight" ? 1 : -1, extend: Boolean(event.shiftKey) };
   }
@@ -183,6 +192,7 @@ export function itemFromWire(item) {
   const saved = item.saved && Array.isArray(item.saved.spans) ? item.saved : null;
   return {
     key: item.key,
+    savedNote: saved && typeof saved.note === "string" ? saved.note : "",
     text,
     sha: item.sha,
     stale: Boolean(item.stale),
@@ -220,7 +230,8 @@ export function createSpanCard(options = {}) {
       item,
       spans: item.savedSpans ? item.savedSpans : [],
       suggestions: item.suggestions,
-      answers: item.savedSpans ? [{ id: null, kind: "label", status: "saved" }] : [],
+      answers: item.savedSpans ? [{ id: null, kind: "label", status: "saved", note: item.savedNote }] : [],
+      note: item.savedNote, // the note box's text for this text: sent with each answer
       sel: null,
       anchor: 0,
       focus: 0,
@@ -258,6 +269,11 @@ export function createSpanCard(options = {}) {
   }
   function liveAnswers(entry) {
     return entry.answers.filter((a) => a.status !== "refused");
+  }
+  /** The note of the text's latest stored (or pending) answer: "" when none. */
+  function sentNote(entry) {
+    const live = liveAnswers(entry);
+    return live.length ? live[live.length - 1].note || "" : "";
   }
   function knownKeys() {
     const keys = new Set();
@@ -327,7 +343,8 @@ export function createSpanCard(options = {}) {
   /** Send the entry's spans as one answer; `next` moves on to the next text. */
   function saveSpans(entry, spans, suggestions, { next = false, t = now() } = {}) {
     const before = { spans: entry.spans, suggestions: entry.suggestions };
-    const answer = { id: newId(), kind: "label", status: "pending", spans };
+    const note = entry.note.trim() ? entry.note : "";
+    const answer = { id: newId(), kind: "label", status: "pending", spans, note };
     entry.spans = spans;
     entry.suggestions = suggestions;
     entry.answers.push(answer);
@@ -344,7 +361,7 @@ export function createSpanCard(options = {}) {
       key: item.key,
       kind: "label",
       value: { spans: spansToWire(item.text, spans), text_sha256: item.sha },
-      note: null,
+      note: note || null,
       seconds,
       client_time: new Date(t).toISOString(),
       suggestion: item.wireSuggestions.length ? { value: item.wireSuggestions, p: null } : null,
@@ -396,15 +413,18 @@ export function createSpanCard(options = {}) {
 
   function accept(entry, t) {
     const extra = entry.suggestions.filter((s) => allowOverlap || !entry.spans.some((x) => overlapping(x, s)));
-    if (extra.length || liveAnswers(entry).length === 0) {
+    const noteChanged = (entry.note.trim() ? entry.note : "") !== sentNote(entry);
+    if (extra.length || liveAnswers(entry).length === 0 || noteChanged) {
       return saveSpans(entry, sortSpans([...entry.spans, ...extra]), [], { next: true, t });
     }
     advance();
     return effects([], true);
   }
 
-  function skip(entry, t) {
-    const answer = { id: newId(), kind: "skip", status: "pending", spans: entry.spans };
+  /** Leave the text with a skip or a flag ("unsure"); the note goes with it. */
+  function leave(entry, kind, t) {
+    const note = entry.note.trim() ? entry.note : "";
+    const answer = { id: newId(), kind, status: "pending", spans: entry.spans, note };
     entry.answers.push(answer);
     answerLog.push({ entry, answer, before: { spans: entry.spans, suggestions: entry.suggestions } });
     advance();
@@ -415,9 +435,9 @@ export function createSpanCard(options = {}) {
         id: answer.id,
         seq: outbox.nextSeq(),
         key: entry.item.key,
-        kind: "skip",
+        kind,
         value: null,
-        note: null,
+        note: note || null,
         seconds: Math.round((t - shownAt) / 10) / 100,
         client_time: new Date(t).toISOString(),
         suggestion: null,
@@ -497,7 +517,9 @@ export function createSpanCard(options = {}) {
       case "accept":
         return accept(entry, t);
       case "skip":
-        return skip(entry, t);
+        return leave(entry, "skip", t);
+      case "unsure":
+        return leave(entry, "flag", t);
       default:
         return effects([], false);
     }
@@ -513,6 +535,8 @@ export function createSpanCard(options = {}) {
     return {
       entry,
       item: entry ? entry.item : null,
+      note: entry ? entry.note : "",
+      answerKind: answer ? answer.kind : null,
       spans: entry ? entry.spans : [],
       suggestions: entry ? entry.suggestions : [],
       sel: entry ? entry.sel : null,
@@ -534,6 +558,12 @@ export function createSpanCard(options = {}) {
       allowOverlap = Boolean(value);
     },
     current: () => screen(),
+    /** The note box's text for the text on screen (kept with that text, sent with its answers). */
+    note: () => (screen() ? screen().note : ""),
+    setNote(text) {
+      const entry = screen();
+      if (entry) entry.note = String(text ?? "");
+    },
     queuedKeys: () => queue.map((it) => it.key),
     historyKeys: () => history.map((e) => e.item.key),
     notify,
@@ -618,6 +648,7 @@ const ACTIONS = [
   ["accept", "Accept & next", "Enter"],
   ["remove", "Remove span", "Del"],
   ["skip", "Skip", "s"],
+  ["unsure", "Unsure", "u"],
   ["back", "Back", "b"],
   ["undo", "Undo", "z"],
 ];
@@ -644,11 +675,19 @@ function render({ model, el: host }) {
     b.setAttribute("aria-label", name);
     actionRow.appendChild(b);
   }
+  // The note: kept with the text on screen, sent with its next answer. Its text is a value,
+  // never HTML; keys typed in it never reach the word cursor or the label keys.
+  const note = el("textarea", "nbl-spans-note");
+  note.placeholder = "Note (n)";
+  note.rows = 1;
+  note.dir = "auto";
+  note.setAttribute("aria-label", "Note");
+  let noteFor = null; // the entry whose note the box shows
   const status = el("div", "nbl-spans-status");
   status.setAttribute("role", "status");
   status.setAttribute("aria-live", "polite");
   const keys = el("div", "nbl-spans-keys");
-  root.append(header, textBox, hint, labelRow, actionRow, status, keys);
+  root.append(header, textBox, hint, labelRow, actionRow, note, status, keys);
   host.appendChild(root);
 
   let announcement = null;
@@ -702,8 +741,15 @@ function render({ model, el: host }) {
     const tips = [];
     if (snap.item && snap.item.stale) tips.push("the text changed since its spans were saved: mark it again");
     if (snap.suggestions.length) tips.push(`${snap.suggestions.length} suggested (dashed): Enter accepts, Delete rejects one, a label key fixes one`);
+    if (snap.answerKind === "flag") tips.push("flagged as unsure");
     hint.textContent = tips.join(" · ");
     hint.hidden = !tips.length;
+    // another text on screen: its own note; the same text: never overwrite what is being typed
+    if (snap.entry !== noteFor || document.activeElement !== note) {
+      if (note.value !== snap.note) note.value = snap.note;
+      noteFor = snap.entry;
+    }
+    note.disabled = !snap.item;
     status.textContent = announcement || snap.status;
     root.dataset.pending = String(snap.pending);
     root.dataset.saved = String(snap.saved);
@@ -715,7 +761,15 @@ function render({ model, el: host }) {
 
   function dispatch(act) {
     announcement = null;
-    apply(card.press(act.action, act));
+    if (act.action === "focus_note") {
+      if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
+      return note.focus();
+    }
+    if (act.action === "leave_note") {
+      if (noteFor === card.current()) card.setNote(note.value);
+      return root.focus({ preventScroll: true });
+    }
+    return apply(card.press(act.action, act)); // the note is in the state already (input)
   }
 
   function onKeyDown(event) {
@@ -723,12 +777,17 @@ function render({ model, el: host }) {
       event.stopPropagation(); // the button's own click does it
       return;
     }
-    const act = spanKeyAction(event, labels());
+    const act = spanKeyAction(event, labels(), { place: event.target === note ? "note" : "text" });
     if (!act) return;
     event.stopPropagation(); // never let a handled key reach JupyterLab
+    if (act.action === "typing") return; // the browser types it into the note
     event.preventDefault();
     dispatch(act);
   }
+
+  const onNoteInput = () => {
+    if (noteFor === card.current()) card.setNote(note.value);
+  };
 
   // Drags are read from caret positions at mousedown and mouseup, not from the page's
   // selection: the notebook around the widget may move or drop a native selection.
@@ -779,6 +838,7 @@ function render({ model, el: host }) {
   textBox.addEventListener("mousedown", onMouseDown);
   textBox.addEventListener("mouseup", onMouseUp);
   root.addEventListener("click", onClick);
+  note.addEventListener("input", onNoteInput);
   const detach = state.attach((text) => {
     announcement = text || null;
   }, update);
@@ -788,6 +848,7 @@ function render({ model, el: host }) {
     textBox.removeEventListener("mousedown", onMouseDown);
     textBox.removeEventListener("mouseup", onMouseUp);
     root.removeEventListener("click", onClick);
+    note.removeEventListener("input", onNoteInput);
     root.remove();
   };
 }

@@ -147,8 +147,11 @@ class RegionLabeller(widgets.VBox):
         self.status.add_class("nbl-regions-status")
         self.progress_label = widgets.Label(value="")
         self.progress_label.add_class("nbl-regions-progress")
+        # A free-text note, saved with the regions by Submit, then cleared for the next image.
+        self.note = widgets.Text(value="", placeholder="note (optional)")
+        self.note.add_class("nbl-region-note")
         self.add_class("nbl-regions")
-        self.children = (self.progress_label, self.annotator, self.status)
+        self.children = (self.progress_label, self.annotator, self.note, self.status)
         self._shown: Hashable | None = None
         self._scale: tuple[float, float] | None = None
         self._size: tuple[int, int] | None = None
@@ -206,6 +209,8 @@ class RegionLabeller(widgets.VBox):
         lab = self.labeller
         self._update_progress()
         key = lab.current
+        if key != self._shown:
+            self.note.value = ""  # a note belongs to the image it was written for
         self._shown, self._scale, self._size = key, None, None
         self.annotator.canvas.clear()
         if key is None:
@@ -267,8 +272,12 @@ class RegionLabeller(widgets.VBox):
         return regions
 
     def submit(self) -> int | None:
-        """Save what is on the canvas (what the Submit button does); see :meth:`save`."""
-        return self.save(self.drawn())
+        """Save what is on the canvas with the note field's text (what the Submit button
+        does); see :meth:`save`. The note field is cleared once saved, kept when refused."""
+        event_id = self.save(self.drawn(), note=self.note.value.strip() or None)
+        if event_id is not None:
+            self.note.value = ""
+        return event_id
 
     def save(self, regions: Sequence[dict[str, Any]], *, note: str | None = None) -> int | None:
         """Save the current image's regions (original pixel coordinates) as one event.

@@ -24,6 +24,9 @@ SPAN_KEYS = {
     "Delete": "remove the span",
     "Enter": "accept suggestions, save, next text",
     "s": "skip",
+    "u": "unsure (flag the text)",
+    "n": "write a note (sent with the next answer)",
+    "Escape": "leave the note box",
     "b": "back",
     "z": "undo",
 }

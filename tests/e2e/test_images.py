@@ -104,6 +104,12 @@ def stored_regions(store: Path) -> list:
     return [v for v in events[events["kind"] == "label"]["value"]]
 
 
+def stored_notes(store: Path) -> list:
+    with nbl.open_store(store) as opened:
+        events = opened.events()
+    return [n if isinstance(n, str) else None for n in events[events["kind"] == "label"]["note"]]
+
+
 def open_regions(lab, tmp_path, tool: str) -> Path:
     store = tmp_path / f"{tool}.db"
     lab.open_notebook(
@@ -125,8 +131,14 @@ def test_draw_a_box_with_the_mouse(lab, tmp_path):
     box = canvas_box(lab)
     drag(lab.page, box, (60, 40), (240, 300))
     lab.wait_for_kernel_value("len(rl.annotator.data)", "1")
+    note = lab.page.locator(".nbl-region-note input").first
+    note.fill("the cat's tail is cut off")
+    lab.wait_for_kernel_value("rl.note.value", repr("the cat's tail is cut off"))
     submit(lab)
     lab.wait_for_kernel_value("rl.current", "1")
+    assert stored_notes(store) == ["the cat's tail is cut off"]
+    lab.wait_for_kernel_value("rl.note.value", "''")
+    assert note.input_value() == ""  # cleared for the next image
     regions = stored_regions(store)
     assert regions[0]["width"] == 320 and regions[0]["height"] == 240
     (region,) = regions[0]["regions"]

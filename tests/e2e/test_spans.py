@@ -1,4 +1,5 @@
-"""The spans widget in real JupyterLab + Chromium: a span by mouse drag, one by keyboard."""
+"""The spans widget in real JupyterLab + Chromium: a span by mouse drag, one by keyboard,
+one with a note typed in the widget's note box."""
 
 from __future__ import annotations
 
@@ -43,11 +44,12 @@ POINT_JS = """(at) => {
 }"""
 
 
-def label_events(store: Path) -> list[tuple[str, dict]]:
+def label_events(store: Path) -> list[tuple[str, dict, str | None]]:
     with nbl.open_store(store) as opened:
         events = opened.events()
     labels = events[events["kind"] == "label"]
-    return list(zip(labels["item_key"], labels["value"], strict=True))
+    notes = [n if isinstance(n, str) else None for n in labels["note"]]
+    return list(zip(labels["item_key"], labels["value"], notes, strict=True))
 
 
 def test_mark_by_mouse_and_by_keyboard_and_check_the_store(lab, tmp_path):
@@ -82,7 +84,20 @@ def test_mark_by_mouse_and_by_keyboard_and_check_the_store(lab, tmp_path):
     page.keyboard.press("Enter")  # saved already: shows the next text, no new answer
     wait_attr(lab, ".nbl-span-text", "data-key", "1")
 
-    # 3. keyboard on a text with emoji: offsets must arrive in code points, not UTF-16
+    # 3. a note: n opens the box; label keys, letters and arrows typed there are text only
+    page.keyboard.press("n")
+    note = page.locator(".nbl-spans-note").first
+    assert note.evaluate("(n) => n === document.activeElement")
+    page.keyboard.type("2 names? s b z u 1")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Escape")  # back to the text: the keys work again
+    assert note.input_value() == "2 names? s b z u 1"
+    assert page.locator(".nbl-spans").first.get_attribute("data-saved") == "2"
+    assert page.locator(".nbl-spans").first.get_attribute("data-pending") == "0"  # none sent
+    assert page.locator(".nbl-span-text").first.get_attribute("data-key") == "1"
+
+    # 4. keyboard on a text with emoji: offsets must arrive in code points, not UTF-16
     page.keyboard.press("Shift+ArrowRight")  # the cursor starts on "Kwame"
     page.keyboard.press("1")
     wait_attr(lab, ".nbl-spans", "data-saved", "3")
@@ -93,7 +108,8 @@ def test_mark_by_mouse_and_by_keyboard_and_check_the_store(lab, tmp_path):
     t1 = TEXTS["t1"]
     harbour = t1.index("Harbour Club")
     stored = label_events(store)
-    assert [key for key, _ in stored] == ["0", "0", "1"]
+    assert [key for key, _, _ in stored] == ["0", "0", "1"]
+    assert [note for _, _, note in stored] == [None, None, "2 names? s b z u 1"]
     assert stored[0][1]["spans"] == [[0, 8, "PER"]]
     assert stored[1][1]["spans"] == [[0, 8, "PER"], [harbour, harbour + 12, "ORG"]]
     assert stored[1][1]["text_sha256"] == text_sha256(t1)
@@ -101,7 +117,7 @@ def test_mark_by_mouse_and_by_keyboard_and_check_the_store(lab, tmp_path):
     assert TEXTS["t2"][2:14] == "Kwame Mensah"
     assert lab.kernel_eval("lab.spans_of(1)") == "[(2, 14, 'PER')]"
 
-    # 4. hostile text arrives as characters: no script ran, no image element exists
+    # 5. hostile text arrives as characters: no script ran, no image element exists
     box = page.locator(".nbl-span-text")
     assert box.inner_text().strip() == TEXTS["t3"]
     assert page.locator(".nbl-spans img, .nbl-spans script").count() == 0
@@ -112,6 +128,9 @@ def test_mark_by_mouse_and_by_keyboard_and_check_the_store(lab, tmp_path):
     artifacts = Path(__file__).parent / "artifacts"
     artifacts.mkdir(exist_ok=True)
     page.keyboard.press("b")
+    wait_attr(lab, ".nbl-span-text", "data-key", "1")
+    assert note.input_value() == "2 names? s b z u 1"  # back: the text's note is shown again
     page.keyboard.press("b")
     wait_attr(lab, ".nbl-span-text", "data-key", "0")
+    assert note.input_value() == ""
     widget.screenshot(path=str(artifacts / "spans.png"))

@@ -117,6 +117,34 @@ def test_refusal_saves_nothing_and_keeps_the_drawing(images, tmp_path):
     rl.close()
 
 
+def test_the_note_field_is_saved_with_the_regions_then_cleared(images, tmp_path):
+    rl = region_labeller(images, tmp_path)
+    assert rl.note in rl.children and "nbl-region-note" in rl.note._dom_classes
+    assert rl.note.placeholder == "note (optional)"
+    rl.note.value = "  the dog is half hidden  "
+    assert rl.submit() is not None  # the model's box, as the Submit button sends it
+    assert rl.note.value == "" and rl.current == 1  # cleared for the next image
+    rl.annotator.data = [{"type": "box", "label": "cat", "xyxy": (0, 0, 5, 5)}]
+    assert rl.submit() is not None  # an empty field: no note
+    with nbl.open_store(tmp_path / "regions.db") as store:
+        events = store.events()
+    first, second = events[events["kind"] == "label"]["note"].tolist()
+    assert first == "the dog is half hidden"
+    assert pd.isna(second)
+    rl.close()
+
+
+def test_a_refused_submit_keeps_the_note_and_a_skip_clears_it(images, tmp_path):
+    rl = region_labeller(images, tmp_path, tool="polygon")
+    rl.annotator.data = [{"type": "polygon", "label": "cat", "points": [(1, 1), (5, 5)]}]
+    rl.note.value = "two points only"
+    assert rl.submit() is None
+    assert rl.note.value == "two points only"  # nothing saved: the note stays to fix and resend
+    rl.skip()
+    assert rl.current == 1 and rl.note.value == ""  # never carried to another image
+    rl.close()
+
+
 def test_broken_image_is_said_on_screen_and_can_be_skipped(images, tmp_path):
     rl = region_labeller(images, tmp_path)
     rl.save([])  # nothing on the big one: a valid answer

@@ -108,3 +108,27 @@ def test_the_buffer_is_topped_up_to_what_the_widget_says_it_holds(tmp_path):
         lab.card.handle(edit)  # the text stays on screen; 4 are held ahead: one more is sent
         (top_up,) = [m for m in sent if m["type"] == "buffer" and m["mode"] == "append"]
         assert [i["key"] for i in top_up["items"]] == ["5"]
+
+
+def test_a_note_and_a_flag_from_the_widget_reach_the_store(lab, sent):
+    sha = text_sha256(lab.text("news-1"))
+    lab.card.handle(answer(1, "news-1", [[0, 13, "PER"]], sha, note="is this the minister?"))
+    flag = {**answer(2, "news-1", None, None, showing='"news-2"'), "kind": "flag", "value": None}
+    lab.card.handle({**flag, "note": "unsure about the title"})
+    assert [m["id"] for m in sent if m["type"] == "ack"] == ["c1", "c2"]
+    labelled = lab.store.event_for_client_id("c1")
+    assert labelled["kind"] == "label" and labelled["note"] == "is this the minister?"
+    flagged = lab.store.event_for_client_id("c2")
+    assert flagged["kind"] == "flag" and flagged["note"] == "unsure about the title"
+    assert lab.progress["flagged"] == 1 and lab.current == "news-2"
+    assert lab.spans_of("news-1") == [(0, 13, "PER")]  # a flag keeps the spans
+    # the text shown again carries its saved spans and note
+    item = lab.card_item(lab._position("news-1"))
+    assert item["saved"]["spans"] == [[0, 13, "PER"]]
+    assert item["saved"]["note"] == "unsure about the title"
+
+
+def test_the_keys_list_shows_note_and_unsure(lab):
+    keymap = lab.card.keymap
+    assert keymap["u"].startswith("unsure") and keymap["n"].startswith("write a note")
+    assert "Escape" in keymap
