@@ -53,6 +53,11 @@ class SpanLabeller(Labeller):
         Pre-annotations: ``text -> [(start, end, label)]``, e.g.
         :func:`nb_label.spans.regex_suggester` or :func:`nb_label.spans.dictionary_suggester`
         or a model's entities. Shown for the person to accept (Enter) or fix.
+    overlap : int, optional
+        Share the texts among annotators: each text is offered until ``overlap`` different
+        people have marked it (see :class:`nb_label.Labeller`).
+    lease_seconds : float, default 120
+        With ``overlap``: how long a text stays reserved for this widget without a heartbeat.
 
     Examples
     --------
@@ -75,6 +80,8 @@ class SpanLabeller(Labeller):
         buffer: int = 20,
         overlapping: bool = False,
         suggest: Any = None,
+        overlap: int | None = None,
+        lease_seconds: float = 120.0,
     ) -> None:
         if not isinstance(show, str):
             raise ValueError("SpanLabeller marks spans in one text column: pass show='text'")
@@ -93,6 +100,8 @@ class SpanLabeller(Labeller):
             dataset=dataset,
             where=where,
             buffer=buffer,
+            overlap=overlap,
+            lease_seconds=lease_seconds,
         )
         self._column = show
 

@@ -217,3 +217,18 @@ def test_a_class_labeller_on_the_same_column_is_another_dataset(df, tmp_path):
         nbl.SpanLabeller(df, show="text", labels=LABELS, store=store) as spans,
     ):
         assert spans.dataset == plain.dataset + "/spans"
+
+
+def test_a_team_shares_the_texts_with_overlap(make):
+    ana = make(overlap=1)
+    ben = make(overlap=1, annotator="ben")
+    marked = {"ana": [], "ben": []}
+    while not (ana.done and ben.done):
+        for lab in (ana, ben):
+            if not lab.done:
+                marked[lab.annotator].append(lab.current)
+                lab.label([])  # "this text names nothing" is an answer too
+    assert marked["ana"] and marked["ben"]
+    assert not set(marked["ana"]) & set(marked["ben"])  # overlap=1: one person per text
+    assert sorted(marked["ana"] + marked["ben"]) == sorted(ana.data.index)
+    assert ana.card.options["heartbeat_seconds"] == 30  # the widget keeps its leases alive
