@@ -284,21 +284,24 @@ class Store:
         _check_dataset_name(name)
         text = encoding.encode_json(dict(fingerprint), field="fingerprint")
         query = select(_datasets.c.fingerprint).where(_datasets.c.name == name)
-        try:
-            with self._translated_errors(), self._transaction(write=True) as connection:
-                stored = connection.execute(query).scalar_one_or_none()
-                if stored is not None:
-                    return encoding.decode_json(stored)
-                connection.execute(
-                    _datasets.insert().values(
-                        name=name, fingerprint=text, created_at=dt.datetime.now(dt.timezone.utc)
+        with self._translated_errors():
+            try:
+                with self._transaction(write=True) as connection:
+                    stored = connection.execute(query).scalar_one_or_none()
+                    if stored is not None:
+                        return encoding.decode_json(stored)
+                    connection.execute(
+                        _datasets.insert().values(
+                            name=name,
+                            fingerprint=text,
+                            created_at=dt.datetime.now(dt.timezone.utc),
+                        )
                     )
-                )
-        except IntegrityError:
-            # Another annotator registered it at the same moment (PostgreSQL only; SQLite's
-            # BEGIN IMMEDIATE serialises the two): theirs is the stored one.
-            with self._translated_errors(), self._transaction(write=False) as connection:
-                return encoding.decode_json(connection.execute(query).scalar_one())
+            except IntegrityError:
+                # Another annotator registered it at the same moment (PostgreSQL only;
+                # SQLite's BEGIN IMMEDIATE serialises the two): theirs is the stored one.
+                with self._transaction(write=False) as connection:
+                    return encoding.decode_json(connection.execute(query).scalar_one())
         return encoding.decode_json(text)
 
     def update_dataset(self, name: str, fingerprint: Mapping) -> None:
@@ -350,24 +353,17 @@ class Store:
 
     def claim_slots(self, **kwargs) -> tuple[list[str], set[str]]:
         """Lease items to an annotator; see :func:`nb_label.store.slots.claim`."""
-        for attempt in range(3):
-            try:
-                with self._translated_errors(), self._transaction(write=True) as connection:
-                    return slots.claim(connection, **kwargs)
-            except IntegrityError:
-                # The same annotator, in another session, took a slot of one of these items
-                # at the same moment: read again and choose again.
-                if attempt == 2:
-                    raise
+        with self._translated_errors():
+            for attempt in range(3):
+                try:
+                    with self._transaction(write=True) as connection:
+                        return slots.claim(connection, **kwargs)
+                except IntegrityError:
+                    # The same annotator, in another session, took a slot of one of these
+                    # items at the same moment: read again and choose again.
+                    if attempt == 2:
+                        raise
         raise AssertionError("unreachable")
-
-    def complete_slot(self, **kwargs) -> bool:
-        """Mark an annotator's slot done; see :func:`nb_label.store.slots.complete`."""
-        try:
-            with self._translated_errors(), self._transaction(write=True) as connection:
-                return slots.complete(connection, **kwargs)
-        except IntegrityError:
-            return False  # this annotator already holds a slot of the item (another session)
 
     def reopen_slot(self, **kwargs) -> None:
         """Open an annotator's slot again after an undo."""

@@ -390,3 +390,32 @@ def test_event_rows_are_plain_tuples_matching_events(store, make_event):
     assert all_rows[0][all_names.index("committed_at")].tzinfo is not None
     with pytest.raises(ValueError, match="unknown event columns"):
         store.event_rows(columns=["label"])
+
+
+@pytest.mark.postgres
+def test_two_annotators_registering_one_dataset_at_once_agree_on_it(postgres_schema):
+    """The second registration waits on the first's row, then reads it instead of failing."""
+    import sqlalchemy as sa
+
+    first, second = open_store(postgres_schema), open_store(postgres_schema)
+    engine = sa.create_engine(postgres_schema)
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(
+        sa.text("INSERT INTO datasets (name, fingerprint, created_at) VALUES (:n, :f, now())"),
+        {"n": "class", "f": '{"by": "first"}'},
+    )  # registered, not yet committed
+    answer = {}
+    racer = threading.Thread(
+        target=lambda: answer.update(fp=second.ensure_dataset("class", {"by": "second"}))
+    )
+    racer.start()
+    time.sleep(0.3)  # the racer now waits on the uncommitted row
+    holder.commit()
+    racer.join(timeout=10)
+    assert answer["fp"] == {"by": "first"}
+    assert first.ensure_dataset("class", {"by": "third"}) == {"by": "first"}
+    holder.close()
+    engine.dispose()
+    first.close()
+    second.close()
