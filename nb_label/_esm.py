@@ -5,6 +5,8 @@
 anywidget loads ``_esm`` as a single module from a blob URL, where a relative import does not
 resolve. :func:`module_text` puts the imported file's text in place of that line (once per
 file, with its ``export`` keywords dropped so the widget's own exports stay as they were).
+:func:`stylesheet_text` does the same for the styles: ``frontend/common.css`` (the rules the
+two widgets share), then the widget's own stylesheet.
 """
 
 from __future__ import annotations
@@ -77,3 +79,12 @@ def _shared_module(path: Path) -> tuple[str, set[str]]:
     if re.search(r"^[ \t]*export\b", body, re.MULTILINE):
         raise ValueError(f"{path.name}: only `export function/const/let/class` can be inlined")
     return body, exported
+
+
+def stylesheet_text(path: Path | str) -> str:
+    """The shared ``common.css`` followed by the stylesheet at ``path`` (anywidget's ``_css``).
+
+    The widget's own rules come last, so they refine the shared ones where both apply.
+    """
+    path = Path(path)
+    return (path.parent / "common.css").read_text() + "\n" + path.read_text()

@@ -14,10 +14,3 @@ class View(Protocol):
     """
 
     def render(self, row: dict[str, Any]) -> list[dict[str, Any]]: ...
-
-
-@runtime_checkable
-class Classifier(Protocol):
-    """Anything scikit-learn-like that the model loop can fit."""
-
-    def fit(self, X: Any, y: Any) -> Any: ...

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from nb_label._esm import module_text
+from nb_label._esm import module_text, stylesheet_text
 from nb_label.errors import StoreConnectionError, StoreLockedError
 from nb_label.schema import RESERVED_KEYS
 
@@ -49,7 +49,7 @@ class ItemCard(anywidget.AnyWidget):
     """
 
     _esm = module_text(_FRONTEND / "card.js")  # common.js inlined: anywidget loads one module
-    _css = _FRONTEND / "card.css"
+    _css = stylesheet_text(_FRONTEND / "card.css")  # common.css first
 
     labels = traitlets.List(
         help="The label set: value, display, key, code, colour, definition."

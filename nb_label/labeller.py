@@ -864,8 +864,7 @@ class Labeller:
     def item_history(self, item_key: Hashable) -> pd.DataFrame:
         """Every event about one item, by every annotator, oldest first."""
         self._source.position_of(item_key)
-        events = self._store.events(self.dataset)
-        return events[events["item_key"] == encode_key(item_key)].reset_index(drop=True)
+        return self._store.events(self.dataset, item_key=encode_key(item_key))
 
     def import_labels(
         self,

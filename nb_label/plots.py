@@ -46,9 +46,10 @@ def learning_curve(
 
 
 def class_balance(annotations: pd.DataFrame, *, ax: Any = None) -> Any:
-    """How many items each label has so far."""
+    """How many items each label has so far (each label of a multi-label answer counts)."""
     ax = _axes(ax)
-    counts = annotations["label"].dropna().astype(str).value_counts()
+    labels = annotations["label"].dropna().explode().dropna()  # lists: one row per label
+    counts = labels.astype(str).value_counts()
     ax.bar(counts.index, counts.to_numpy())
     ax.set_ylabel("items")
     ax.set_title("Labels so far")

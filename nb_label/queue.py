@@ -81,10 +81,6 @@ class ItemQueue:
         skipped[list(self._skipped)] = True
         return ~self._finished[positions] | skipped[positions]
 
-    @property
-    def n_skipped(self) -> int:
-        return len(self._skipped)
-
     def upcoming(self, n: int, *, exclude: Collection[int] = ()) -> list[int]:
         """The next ``n`` positions to show, leaving out ``exclude`` (already held ahead)."""
         chosen: list[int] = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Hashable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -276,11 +275,6 @@ def write_frame(frame: pd.DataFrame, path: Path, *, index_name: str | None = "it
     else:
         raise ValueError(f"export() writes .csv, .parquet or .jsonl files, not {path.name!r}")
     return path
-
-
-def item_key_text(item_key: Hashable) -> str:
-    """The store's text form of an item key (for filtering events by hand)."""
-    return encode_key(item_key)
 
 
 def current_labels(events: pd.DataFrame, *, details: bool = False) -> pd.DataFrame:

@@ -1,8 +1,7 @@
 """Writes answer_types.ipynb (kept as a script so the notebook's source is easy to review)."""
 
-from pathlib import Path
-
 import nbformat as nbf
+from _write import write_notebook
 
 md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
 
@@ -188,7 +187,4 @@ cells = [
         "side"
     ),
 ]
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, Path(__file__).with_name("answer_types.ipynb"))
+write_notebook(cells, "answer_types.ipynb")

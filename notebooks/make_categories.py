@@ -1,8 +1,7 @@
 """Writes categories_from_the_field.ipynb: how annotators' knowledge changes a label set."""
 
-from pathlib import Path
-
 import nbformat as nbf
+from _write import write_notebook
 
 md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
 cells = [
@@ -104,7 +103,4 @@ cells = [
         "    lab.close()"
     ),
 ]
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, Path(__file__).with_name("categories_from_the_field.ipynb"))
+write_notebook(cells, "categories_from_the_field.ipynb")

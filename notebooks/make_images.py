@@ -1,8 +1,7 @@
 """Writes images.ipynb: label handwritten digits, retrain on pixel features, watch it learn."""
 
-from pathlib import Path
-
 import nbformat as nbf
+from _write import write_notebook
 
 md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
 cells = [
@@ -69,7 +68,4 @@ cells = [
         "assert agree.all()  # the simulated annotator is perfect"
     ),
 ]
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, Path(__file__).with_name("images.ipynb"))
+write_notebook(cells, "images.ipynb")

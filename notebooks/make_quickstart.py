@@ -1,8 +1,7 @@
 """Writes quickstart.ipynb (kept as a script so the notebook's source is easy to review)."""
 
-from pathlib import Path
-
 import nbformat as nbf
+from _write import write_notebook
 
 cells = [
     nbf.v4.new_markdown_cell(
@@ -45,7 +44,4 @@ cells = [
         'assert labelled.loc[first, "label"] == "spam"'
     ),
 ]
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, Path(__file__).with_name("quickstart.ipynb"))
+write_notebook(cells, "quickstart.ipynb")

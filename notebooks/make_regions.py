@@ -1,8 +1,7 @@
 """Writes regions.ipynb: boxes on scikit-learn's sample photos, correct a model's boxes, export."""
 
-from pathlib import Path
-
 import nbformat as nbf
+from _write import write_notebook
 
 md, code = nbf.v4.new_markdown_cell, nbf.v4.new_code_cell
 cells = [
@@ -94,7 +93,4 @@ cells = [
     ),
     code('assert poly.regions.loc["china", "regions"][0]["points"][1] == [90.0, 200.0]'),
 ]
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, Path(__file__).with_name("regions.ipynb"))
+write_notebook(cells, "regions.ipynb")

@@ -1,8 +1,7 @@
 """Writes spans.ipynb (kept as a script so the notebook's source is easy to review)."""
 
-from pathlib import Path
-
 import nbformat as nbf
+from _write import write_notebook
 
 cells = [
     nbf.v4.new_markdown_cell(
@@ -91,7 +90,4 @@ cells = [
         "assert lab.progress['labelled'] == 4"
     ),
 ]
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, Path(__file__).with_name("spans.ipynb"))
+write_notebook(cells, "spans.ipynb")

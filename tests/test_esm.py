@@ -162,3 +162,15 @@ def test_a_missing_shared_file_is_an_error(tmp_path):
     _write(tmp_path, {"w.js": 'import { b } from "./gone.js";\n'})
     with pytest.raises(FileNotFoundError):
         module_text(tmp_path / "w.js")
+
+
+@pytest.mark.parametrize("name", ["card.css", "spans.css"])
+def test_each_widget_gets_the_shared_styles_then_its_own(name):
+    from nb_label._esm import stylesheet_text
+
+    common = (FRONTEND / "common.css").read_text()
+    own = (FRONTEND / name).read_text()
+    text = stylesheet_text(FRONTEND / name)
+    assert text.index(common) < text.index(own)
+    root = ".nbl-card" if name == "card.css" else ".nbl-spans"
+    assert f"{root} {{" not in own and root in common  # the frame is styled once, in common

@@ -321,12 +321,6 @@ export function createCard(options = {}) {
   function screen() {
     return index < history.length ? history[index] : null;
   }
-  function liveAnswer(entry) {
-    for (let i = entry.answers.length - 1; i >= 0; i--) {
-      if (entry.answers[i].status !== "refused") return entry.answers[i];
-    }
-    return null;
-  }
   function answeredKeys() {
     const keys = new Set();
     for (const { entry, answer } of answerLog) {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nb_label._esm import module_text
+from nb_label._esm import module_text, stylesheet_text
 from nb_label.card import ItemCard
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class SpanCard(ItemCard):
     """
 
     _esm = module_text(_FRONTEND / "spans.js")  # common.js inlined, as for ItemCard
-    _css = _FRONTEND / "spans.css"
+    _css = stylesheet_text(_FRONTEND / "spans.css")  # common.css first
 
     def __init__(self, labeller: SpanLabeller, **kwargs: Any) -> None:
         super().__init__(labeller, **kwargs)

@@ -175,6 +175,7 @@ class Store:
         annotator: str | None = None,
         kinds: Iterable[str] | None = None,
         since_id: int | None = None,
+        item_key: str | None = None,
     ) -> pd.DataFrame:
         """Every matching event, ordered by id.
 
@@ -188,6 +189,9 @@ class Store:
             Only events of these kinds (e.g. ``["label", "retract"]``).
         since_id : int, optional
             Only events with an id greater than this (for incremental reads).
+        item_key : str, optional
+            Only events about this item (its key as stored: JSON text, see
+            ``nb_label._keys.encode_key``).
 
         Returns
         -------
@@ -201,6 +205,7 @@ class Store:
             annotator=annotator,
             kinds=kinds,
             since_id=since_id,
+            item_key=item_key,
         )
         with self._translated_errors(), self._transaction(write=False) as connection:
             rows = connection.execute(query).all()
@@ -237,7 +242,12 @@ class Store:
         if unknown:
             raise ValueError(f"unknown event columns {unknown}; choose from {EVENT_COLUMNS}.")
         query = self._events_query(
-            names, dataset=dataset, annotator=annotator, kinds=kinds, since_id=since_id
+            names,
+            dataset=dataset,
+            annotator=annotator,
+            kinds=kinds,
+            since_id=since_id,
+            item_key=None,
         )
         with self._translated_errors(), self._transaction(write=False) as connection:
             rows = connection.execute(query).all()
@@ -252,10 +262,12 @@ class Store:
             decoded.append(tuple(row))
         return names, decoded
 
-    def _events_query(self, names, *, dataset, annotator, kinds, since_id):
+    def _events_query(self, names, *, dataset, annotator, kinds, since_id, item_key):
         query = select(*(_events.c[name] for name in names))
         if dataset is not None:
             query = query.where(_events.c.dataset == dataset)
+        if item_key is not None:  # served by the (dataset, item_key) index
+            query = query.where(_events.c.item_key == item_key)
         if annotator is not None:
             query = query.where(_events.c.annotator == annotator)
         if kinds is not None:

@@ -171,6 +171,7 @@ def test_events_filters(store, make_event):
     assert store.events(since_id=since)["id"].tolist() == everything["id"].iloc[3:].tolist()
     retract = store.events(kinds=["retract"]).iloc[0]
     assert retract["retracts"] == 1
+    assert store.events("sms", item_key='"3"')["kind"].tolist() == ["skip"]
 
 
 def test_events_empty_frame_has_the_same_columns_and_types(store, make_event):
