@@ -320,12 +320,19 @@ AnswerKind = SingleLabel | MultiLabel | Rating | Number | Caption
 CLASS_KINDS = ("label", "multi", "rating")
 
 
+def uses_labels(answer: Any) -> bool:
+    """Whether a kind's answers are built from the labeller's ``labels=`` (as regions are)."""
+    return isinstance(answer, SingleLabel) or getattr(answer, "labels_from_labeller", False)
+
+
 def as_answer(answer: Any) -> AnswerKind:
     """Accept an answer kind, or None for a single label."""
     if answer is None:
         return SingleLabel()
     if isinstance(answer, (SingleLabel, MultiLabel, Rating, Number, Caption)):
         return answer
+    if getattr(answer, "labels_from_labeller", False) and callable(getattr(answer, "check", None)):
+        return answer  # a widget's own kind (regions): checked by its check(value, offered=)
     raise ValueError(
         "answer= takes nb_label.MultiLabel(...), Rating(...), Number(...) or Caption(); "
         f"not {answer!r}. For one label per item, pass labels= only"
@@ -341,7 +348,7 @@ def label_set_for(answer: AnswerKind, labels: Any) -> Schema | None:
     """
     from nb_label.schema import as_schema
 
-    if isinstance(answer, SingleLabel):
+    if uses_labels(answer):
         if labels is None:
             raise ValueError(
                 "labels= is missing: pass the label set, e.g. labels=['ham', 'spam'], or an "

@@ -11,17 +11,15 @@ import hashlib
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anywidget
 import traitlets
 
 from nb_label._esm import module_text, stylesheet_text
+from nb_label._keys import decode_key
 from nb_label.errors import StoreConnectionError, StoreLockedError
 from nb_label.schema import RESERVED_KEYS
-
-if TYPE_CHECKING:
-    from nb_label.labeller import Labeller
 
 _FRONTEND = Path(__file__).parent / "frontend"
 log = logging.getLogger(__name__)
@@ -64,7 +62,7 @@ class ItemCard(anywidget.AnyWidget):
         "", help="Names this store/dataset/annotator in localStorage."
     ).tag(sync=True)
 
-    def __init__(self, labeller: Labeller, **kwargs: Any) -> None:
+    def __init__(self, labeller: Any, **kwargs: Any) -> None:
         key = f"{labeller.store.url}|{labeller.dataset}|{labeller.annotator}"
         super().__init__(
             labels=_labels(labeller),
@@ -79,13 +77,16 @@ class ItemCard(anywidget.AnyWidget):
         self._labeller = labeller
         self._generation = 0
         self._held: dict[int, None] = {}  # positions the card holds, in the current generation
+        self._inflight: dict[str, Any] | None = None  # the card message being processed
+        self._acked = False
+        labeller.observe(self._on_change)
         self.on_msg(self._on_message)
 
     # -- kernel -> card -------------------------------------------------------------------------
     def push_buffer(self, *, mode: str = "append") -> None:
         """Send items to the card: ``append`` tops up, ``replace`` reorders, ``jump`` shows now."""
         lab = self._labeller
-        target = lab._buffer_target
+        target = lab.buffer_size
         if mode == "append":
             missing = target - len(self._held)
             if lab.overlap is not None and missing < min(SHARED_TOP_UP, target):
@@ -99,6 +100,10 @@ class ItemCard(anywidget.AnyWidget):
             positions = lab.upcoming(target)
             self._held = dict.fromkeys(positions)
             lab.keep_leases(positions)  # what left the buffer is free for others again
+        self._send_items(mode, positions)
+
+    def _send_items(self, mode: str, positions: list[int]) -> None:
+        lab = self._labeller
         self.send(
             {
                 "type": "buffer",
@@ -108,8 +113,7 @@ class ItemCard(anywidget.AnyWidget):
             }
         )
         try:
-            if lab.flag_unshowable():
-                self.progress = lab.progress
+            lab.flag_unshowable()
         except Exception as err:  # flagging is bookkeeping: never break the buffer for it
             log.warning("nb_label card: could not flag unshowable items: %s", err)
 
@@ -117,15 +121,50 @@ class ItemCard(anywidget.AnyWidget):
         """Send the current label set (after a label-set change)."""
         self.labels = _labels(self._labeller)
 
+    # -- the labeller -> card ---------------------------------------------------------------------
+    def _on_change(self, change: dict[str, Any]) -> None:
+        """The labeller's one way of telling the card what changed (see Labeller.observe)."""
+        what = change["what"]
+        if what == "message":
+            self.message = change["text"]
+        elif what == "labels":
+            self.refresh_labels()
+        elif what == "current":
+            self.push_buffer(mode="jump")
+        elif what == "order":
+            self.push_buffer(mode="replace")
+        elif what == "answers":
+            self._on_answers(change["events"], change["positions"], moved=change["moved"])
+
+    def _on_answers(self, events: list[dict], positions: list[int], *, moved: bool) -> None:
+        lab = self._labeller
+        self.progress = lab.progress
+        if all(event["source"] == "view" for event in events):
+            return  # items flagged because they could not be shown: they stay where they are
+        if moved:  # answered or undone from code: show what the Python side shows now
+            self.push_buffer(mode="jump")
+            return
+        msg = self._inflight
+        if msg is not None and events[0]["client_event_id"] == msg.get("id"):
+            self.send({"type": "ack", "id": msg["id"], "event_id": events[0]["event_id"]})
+            self._acked = True
+        self._held.pop(positions[0], None)
+        if events[0]["action"] == "retract":
+            return
+        if any(p in self._held for p in positions[1:]):  # copies labelled with it (duplicates)
+            for position in positions[1:]:
+                self._held.pop(position, None)
+            self.push_buffer(mode="replace")
+        else:
+            self._top_up(msg or {})
+
     # -- card -> kernel -------------------------------------------------------------------------
     def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "hello":
             self.push_buffer(mode="jump")
-        elif kind == "answer":
-            self._on_answer(content)
-        elif kind == "retract":
-            self._on_retract(content)
+        elif kind in ("answer", "retract"):
+            self._on_action(content)
         elif kind == "heartbeat":
             self._on_heartbeat()
         else:
@@ -135,56 +174,57 @@ class ItemCard(anywidget.AnyWidget):
         """Process one message as if the card sent it (for tests and scripted use)."""
         self._on_message(self, content, [])
 
-    def _on_answer(self, msg: dict[str, Any]) -> None:
+    #: The answer kinds this card sends.
+    answer_kinds = ("label", "skip", "flag", "none_fits")
+
+    def _on_action(self, msg: dict[str, Any]) -> None:
+        """An answer or a retraction: through the labeller's one path, then ack or refuse."""
         lab = self._labeller
-        client_id = str(msg.get("id", ""))
+        client_id = msg.get("id")
+        self._inflight, self._acked = msg, False
         try:
-            if not client_id:
-                raise ValueError("the answer has no client id")
-            position = lab.position_of_key_text(msg["key"])
-            kind = msg.get("kind")
-            value = self._answer_value(position, kind, msg.get("value"))
-            suggestion = msg.get("suggestion")
-            event_id = lab.record_answer(
-                position,
-                kind,
-                value,
-                note=msg.get("note") or None,
-                seconds=self._seconds(msg),
-                client_event_id=client_id,
-                client_time=_parse_time(msg.get("client_time")),
-                suggestion=suggestion if isinstance(suggestion, dict) else None,
-                source="human",
-            )
+            if not isinstance(client_id, str) or not client_id:
+                raise ValueError("the message has no client id")
+            if msg["type"] == "answer":
+                event_id = self._submit(msg)
+            else:
+                event_id = lab.retract(
+                    answer_client_id=str(msg.get("retracts")),
+                    item_key=decode_key(msg["key"]),
+                    client_event_id=client_id,
+                    showing=msg["key"],
+                )
         except _TRANSIENT as err:  # the store is away: the card keeps it pending and retries
             self._wait(client_id, err)
             return
         except Exception as err:  # every failure goes back to the card, never lost silently
-            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
+            self.send({"type": "refuse", "id": str(client_id), "reason": str(err)})
             self.progress = lab.progress
             return
-        self.send({"type": "ack", "id": client_id, "event_id": event_id})
-        self._held.pop(position, None)
-        try:
-            lab.set_current_from_card(msg.get("showing"))
-        except KeyError:
-            pass
-        self.progress = lab.progress
-        self._top_up(msg)
+        finally:
+            self._inflight = None
+        if not self._acked:  # a resend, stored before: acknowledged again, stored once
+            self.send({"type": "ack", "id": client_id, "event_id": event_id})
+            if msg["type"] == "answer":
+                self._top_up(msg)
         lab.sync_labelset()
-        lab.notify_answered()
 
-    # Hooks for cards with other answers (the spans widget overrides both).
-    def _answer_value(self, position: int, kind: Any, value: Any) -> Any:
-        """Check an answer's value and return it as it is stored; raise to refuse it."""
-        if kind == "label":
-            check = getattr(self._labeller, "check_answer", None)  # any answer kind
-            return check(value) if check else self._labeller.schema.find(value).value
-        if kind == "none_fits" and not (
-            isinstance(value, dict) and str(value.get("reason") or "").strip()
-        ):
-            raise ValueError("say why none of the labels fits")
-        return value
+    def _submit(self, msg: dict[str, Any]) -> int:
+        kind = msg.get("kind")
+        if kind not in self.answer_kinds:
+            raise ValueError(f"this card sends {', '.join(self.answer_kinds)}, not {kind!r}")
+        suggestion = msg.get("suggestion")
+        return self._labeller.submit(
+            kind,
+            msg.get("value"),
+            item_key=decode_key(msg["key"]),
+            note=msg.get("note") or None,
+            seconds=self._seconds(msg),
+            client_event_id=msg["id"],
+            client_time=_parse_time(msg.get("client_time")),
+            suggestion=suggestion if isinstance(suggestion, dict) else None,
+            showing=msg.get("showing"),
+        )
 
     def _seconds(self, msg: dict[str, Any]) -> Any:
         """Time stored with an answer: for a caption, the typing time (see docs/protocol.md)."""
@@ -198,34 +238,6 @@ class ItemCard(anywidget.AnyWidget):
         """After an acknowledged answer: send the items the card needs next."""
         self.push_buffer(mode="append")
 
-    def _on_retract(self, msg: dict[str, Any]) -> None:
-        lab = self._labeller
-        client_id = str(msg.get("id", ""))
-        try:
-            again = lab.store.event_for_client_id(client_id) if client_id else None
-            if again is not None:  # a resent retraction: acknowledge it once more
-                self.send({"type": "ack", "id": client_id, "event_id": int(again["id"])})
-                return
-            stored = lab.store.event_for_client_id(str(msg.get("retracts")))
-            if stored is None:
-                raise ValueError("that answer was never saved, so there is nothing to undo")
-            position = lab.position_of_key_text(msg["key"])
-            event_id = lab.retract(
-                int(stored["id"]),
-                client_event_id=client_id or None,
-                item_key=lab.data.index[position],
-            )
-            lab.set_current_from_card(msg["key"])
-            self._held.pop(position, None)
-        except _TRANSIENT as err:
-            self._wait(client_id, err)
-            return
-        except Exception as err:
-            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
-            return
-        self.send({"type": "ack", "id": client_id, "event_id": event_id})
-        self.progress = lab.progress
-
     def _wait(self, client_id: str, err: Exception) -> None:
         log.warning("nb_label card: answer %s kept pending: %s", client_id, err)
         self.send({"type": "wait", "id": client_id, "reason": str(err), "retry_in": RETRY_SECONDS})
@@ -234,36 +246,37 @@ class ItemCard(anywidget.AnyWidget):
         lab = self._labeller
         try:
             lab.heartbeat()
-            if not self._held and lab.done:
-                # The card ran dry while others held the last items: look again, since
-                # their leases may have run out.
-                lab.set_current_from_card(None)
-                if not lab.done:
-                    self.push_buffer(mode="jump")
+            # The card ran dry while others held the last items: look again, since their
+            # leases may have run out.
+            if not self._held and lab.done and lab.look_again():
+                self.push_buffer(mode="jump")
         except Exception as err:  # a missed heartbeat only shortens a lease
             log.warning("nb_label card: heartbeat failed: %s", err)
 
+    def close(self) -> None:
+        self._labeller.observe(self._on_change, remove=True)
+        super().close()
 
-def _labels(labeller: Labeller) -> list[dict[str, Any]]:
+
+def _labels(labeller: Any) -> list[dict[str, Any]]:
     """The ``labels`` trait: empty for answers without a label set (numbers, captions)."""
     schema = labeller.schema
     return [] if getattr(schema, "schema", True) is None else schema.for_card()
 
 
-def _keymap(labeller: Labeller) -> dict[str, str]:
+def _keymap(labeller: Any) -> dict[str, str]:
     """The reserved keys the card lists: play/pause only where items can hold audio."""
-    view = labeller._view
+    view = labeller.view
     audio = getattr(view, "plays_audio", False)
     return {key: what for key, what in RESERVED_KEYS.items() if key != "p" or audio}
 
 
-def _options(labeller: Labeller) -> dict[str, Any]:
-    options: dict[str, Any] = {"buffer_target": labeller._buffer_target}
+def _options(labeller: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {"buffer_target": labeller.buffer_size}
     answer = getattr(labeller, "answer", None)
     if answer is not None:
         options["answer"] = answer.for_card()
-    assignment = labeller._assignment
-    if assignment is not None:
+    if labeller.overlap is not None:
         # Four heartbeats per lease: a lost message or two never lets a lease lapse.
-        options["heartbeat_seconds"] = assignment.lease_seconds / 4
+        options["heartbeat_seconds"] = labeller.lease_seconds / 4
     return options

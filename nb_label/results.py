@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nb_label._keys import decode_key, encode_key
+from nb_label._keys import decode_key
 from nb_label._state import ANSWER_KINDS
+from nb_label.events import active, make_event
 from nb_label.schema import Schema
 
 ANNOTATION_COLUMNS = [
@@ -37,9 +37,7 @@ _STATE_OF_KIND = {
 
 def active_answers(events: pd.DataFrame) -> pd.DataFrame:
     """Answer events that no later retraction undid, oldest first."""
-    retracted = set(events["retracts"].dropna().astype(np.int64).tolist())
-    keep = events["kind"].isin(ANSWER_KINDS) & ~events["id"].isin(retracted)
-    return events[keep]
+    return active(events, keep=ANSWER_KINDS)
 
 
 def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
@@ -232,19 +230,18 @@ def import_events(
         stored = check(value.item() if hasattr(value, "item") else value)
         note = None if notes is None or pd.isna(notes.get(key)) else str(notes.get(key))
         events.append(
-            {
-                "client_event_id": uuid.uuid4().hex,
-                "dataset": dataset,
-                "item_key": encode_key(key),
-                "annotator": annotator,
-                "kind": "label",
-                "value": stored,
-                "note": note,
-                "client_time": now,
-                "session_id": session_id,
-                "source": source,
-                "labelset_version": labelset_version,
-            }
+            make_event(
+                "label",
+                dataset=dataset,
+                annotator=annotator,
+                item_key=key,
+                value=stored,
+                note=note,
+                client_time=now,
+                session_id=session_id,
+                source=source,
+                labelset_version=labelset_version,
+            )
         )
     return events
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import getpass
 import uuid
 from collections.abc import Hashable
-from datetime import datetime, timezone
 from typing import Any
 
 import ipywidgets as w
@@ -19,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from nb_label._keys import encode_key
+from nb_label.events import make_event
 from nb_label.quality._long import as_long, code_answers
 from nb_label.quality.api import decisions_from_events, source_events
 from nb_label.quality.gold import gold_from_events
@@ -290,19 +290,17 @@ class Review(w.VBox):
         self._check_item(item_key)
         version = self._labeller.labelset_version if self._labeller is not None else 0
         event_id = self._store.append(
-            {
-                "client_event_id": uuid.uuid4().hex,
-                "dataset": self.dataset,
-                "item_key": encode_key(item_key),
-                "annotator": self.reviewer,
-                "kind": "decision",
-                "value": value,
-                "note": note or None,
-                "client_time": datetime.now(timezone.utc),
-                "session_id": self.session_id,
-                "source": "review",
-                "labelset_version": version,
-            }
+            make_event(
+                "decision",
+                dataset=self.dataset,
+                annotator=self.reviewer,
+                item_key=item_key,
+                value=value,
+                note=note,
+                session_id=self.session_id,
+                source="review",
+                labelset_version=version,
+            )
         )
         self.refresh()
         self.select(item_key)

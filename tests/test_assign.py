@@ -94,7 +94,7 @@ def test_an_expired_lease_goes_to_someone_else_and_a_late_answer_is_kept(df, sto
         ana.label("ham", item_key=first)  # ana comes back from lunch and answers it anyway
         by_item = answerers(ana.store, ana.dataset)
         assert sorted(by_item[first]) == ["ana", "ben"]  # both kept: human work is not dropped
-        assert ana._assignment.extra_answers == 1
+        assert ana._sharing.assignment.extra_answers == 1
     finally:
         ana.close()
         ben.close()

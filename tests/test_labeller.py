@@ -207,8 +207,8 @@ def test_context_manager_closes(df, db):
 
 def test_duplicate_client_event_id_is_stored_once(df, db):
     lab = make(df, db)
-    first = lab.record_answer(0, "label", "spam", client_event_id="abc")
-    again = lab.record_answer(0, "label", "spam", client_event_id="abc")
+    first = lab.submit("label", "spam", item_key=10, client_event_id="abc")
+    again = lab.submit("label", "spam", item_key=10, client_event_id="abc")
     assert first == again
     assert (lab.store.events(lab.dataset)["client_event_id"] == "abc").sum() == 1
 

@@ -96,7 +96,7 @@ def test_split_sends_items_back_to_the_queue(df, db):
     assert lab.progress["labelled"] == before - 1
     assert lab.annotations.loc[0, "state"] == "unlabelled"
     assert lab.annotations.loc[0, "original_label"] == "spam"
-    assert lab._queue.peek() == 0  # the split item comes next
+    assert lab.upcoming(1, exclude=[lab.data.index.get_loc(lab.current)]) == [0]  # comes next
     lab.goto(0)
     lab.label("scam")
     assert lab.annotations.loc[0, "label"] == "scam"

@@ -510,8 +510,8 @@ class ActiveLoop:
                     "instead of a lambda, or call loop.retrain() in a cell instead"
                 ) from err
 
-    def _on_answer(self) -> None:
-        """Called by the labeller after each committed answer (in the kernel's thread)."""
+    def _on_answer(self, event: dict | None = None) -> None:
+        """Called by the labeller after each committed action (in the kernel's thread)."""
         if self._future is not None and self._future.done():
             future, self._future = self._future, None
             try:
@@ -542,7 +542,8 @@ class ActiveLoop:
             self._on_answer()
 
     def close(self) -> None:
-        """Stop the worker process."""
+        """Stop retraining: unhook the loop from the labeller and stop the worker process."""
+        self.labeller.on_answer(self._on_answer, remove=True)
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None

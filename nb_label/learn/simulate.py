@@ -64,11 +64,7 @@ def simulate(
         if noise and rng.random() < noise and len(values) > 1:
             others = [v for v in values if v != truth]
             truth = others[int(rng.integers(len(others)))]
-        position = labeller.data.index.get_loc(key)
-        labeller.record_answer(
-            position, "label", labeller.schema.find(truth).value, source="simulated"
-        )
-        labeller.advance(position)
+        labeller.submit("label", truth, item_key=key, source="simulated")
         if loop is not None and (i + 1) % batch == 0:
             loop.retrain()
     return None if loop is None else loop.history

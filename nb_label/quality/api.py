@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nb_label.events import active
 from nb_label.quality.agreement import AgreementReport, agreement_report
 from nb_label.quality.consensus import dawid_skene, majority_vote
 
@@ -43,9 +44,9 @@ def latest_events(events: pd.DataFrame, kind: str) -> pd.DataFrame:
     for the same item replaces an earlier one, and retracting the latest brings back the one
     before it, as for answers.
     """
-    retracted = set(events["retracts"].dropna().astype(np.int64).tolist())
-    keep = (events["kind"] == kind) & ~events["id"].isin(retracted) & events["item_key"].notna()
-    return events[keep].groupby("item_key", sort=False).tail(1)
+    kept = active(events, keep=(kind,))
+    kept = kept[kept["item_key"].notna()]
+    return kept.groupby("item_key", sort=False).tail(1)
 
 
 def decisions_from_events(events: pd.DataFrame) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from nb_label.regions.geometry import (
     scale_region,
     to_annotator,
 )
+from nb_label.regions.kind import Regions
 from nb_label.views.image import ImageReadError, ImageView, displayable, open_image
 
 _TOOLS = ("box", "polygon", "point")
@@ -131,6 +132,7 @@ class RegionLabeller(widgets.VBox):
             dataset=dataset,
             where=where,
             view=ImageView(show, value_range=value_range, root=root),
+            answer=Regions(),
         )
         self._names = {str(v): v for v in self.labeller.schema.values}
         self.annotator = fix_for_ipywidgets8(
@@ -307,10 +309,7 @@ class RegionLabeller(widgets.VBox):
             self.status.value = "not saved: " + "; ".join(refusals) + ". Fix or undo, then submit."
             return None
         value = {"regions": kept, "width": width, "height": height}
-        position = lab.data.index.get_loc(key)
-        event_id = lab.record_answer(position, "label", value, note=note, source="human")
-        lab.advance(position)
-        lab.notify_answered()
+        event_id = lab.submit("label", value, item_key=key, note=note)
         self.show_current()
         saved = f"saved {len(kept)} region{'s' * (len(kept) != 1)} for item {key!r}"
         self.status.value = (

@@ -48,12 +48,8 @@ class SpanCard(ItemCard):
         self.keymap = dict(SPAN_KEYS)
         self.options = {**self.options, "overlapping": labeller.overlapping}
 
-    def _answer_value(self, position: int, kind: Any, value: Any) -> Any:
-        if kind == "label":
-            return self._labeller.check_value(position, value)
-        if kind in ("skip", "flag"):
-            return None
-        raise ValueError(f"the spans widget sends label, skip or flag, not {kind!r}")
+    #: The spans widget sends no none-fits answer.
+    answer_kinds = ("label", "skip", "flag")
 
     def _top_up(self, msg: dict[str, Any]) -> None:
         """Send texts so the widget holds ``buffer`` ahead of the one on screen.
@@ -63,25 +59,19 @@ class SpanCard(ItemCard):
         from answers alone: the widget says how many texts it holds ahead (``ahead``).
         """
         lab = self._labeller
+        target = lab.buffer_size
         ahead = msg.get("ahead")
         if isinstance(ahead, int) and not isinstance(ahead, bool):
-            wanted = lab._buffer_target - ahead
+            wanted = target - min(max(ahead, 0), target)  # never more than the target
         else:
-            wanted = lab._buffer_target - len(self._held)
+            wanted = target - len(self._held)
         if wanted <= 0:
             return
         exclude = set(self._held)
-        if lab._current is not None:
-            exclude.add(lab._current)  # the text on screen
+        if lab.current is not None:
+            exclude.add(lab.data.index.get_loc(lab.current))  # the text on screen
         positions = lab.upcoming(wanted, exclude=list(exclude))
         if not positions:
             return
         self._held.update(dict.fromkeys(positions))
-        self.send(
-            {
-                "type": "buffer",
-                "generation": self._generation,
-                "mode": "append",
-                "items": [lab.card_item(p) for p in positions],
-            }
-        )
+        self._send_items("append", positions)

@@ -10,7 +10,6 @@ the text's state and undo (a retraction) brings back the list before the edit.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Hashable, Iterable
 from pathlib import Path
 from typing import Any
@@ -129,7 +128,7 @@ class SpanLabeller(Labeller):
         return self._text_at(self._position(item_key))
 
     def _saved_value(self, position: int) -> dict[str, Any] | None:
-        record = self._records.get(position)
+        record = self._book.records.get(position)
         answer = record.label if record is not None else None
         value = answer.value if answer is not None else None
         return value if isinstance(value, dict) and "spans" in value else None
@@ -192,21 +191,18 @@ class SpanLabeller(Labeller):
     ) -> int:
         value = self._value(position, spans)  # raises before anything is stored
         suggested = self._suggestions_at(position)
-        seconds = time.monotonic() - self._shown_at if position == self._current else None
-        event_id = self.record_answer(
-            position,
+        here = None if self._current is None else encode_key(self._source.key_at(self._current))
+        return self.submit(
             "label",
             value,
+            item_key=self._source.key_at(position),
             note=note,
-            seconds=seconds,
             suggestion={"value": [list(s) for s in suggested], "p": None} if suggested else None,
-            source="human",
+            **({} if advance else {"showing": here}),  # an edit keeps the text on screen
         )
-        if advance:
-            self._advance_after(position)
-            self._push_jump()
-        self.notify_answered()
-        return event_id
+
+    def _check_label(self, position: int, value: Any) -> dict[str, Any]:
+        return self.check_value(position, value)
 
     # -- actions (each one does what a key does in the widget) ----------------------------------
     def label(
@@ -296,8 +292,7 @@ class SpanLabeller(Labeller):
         """Use another suggester (a callable, a list of them, or None for no suggestions)."""
         self._suggester = as_suggester(suggest)
         self._span_suggestions = {}
-        if self._card is not None:
-            self._card.push_buffer(mode="replace")
+        self._emit("order")
 
     def suggestion(self, item_key: Hashable | None = None) -> list[Span]:  # type: ignore[override]
         """The suggested spans for an item (the current one by default)."""
@@ -309,7 +304,7 @@ class SpanLabeller(Labeller):
         text = self._text_at(position)
         sha = text_sha256(text)
         value = self._saved_value(position)
-        record = self._records.get(position)
+        record = self._book.records.get(position)
         stale = value is not None and value.get("text_sha256") != sha
         saved = None
         if value is not None and not stale:
@@ -335,22 +330,9 @@ class SpanLabeller(Labeller):
         return self._card
 
     # -- label-set changes ------------------------------------------------------------------------
-    def _requeue_split(self) -> None:
-        """Texts with a span whose label was split go back to the queue."""
-        split = self._labelset.requeued_values
-        if not split:
-            return
-        for position, record in self._records.items():
-            value = self._saved_value(position)
-            if (
-                position not in self._requeued
-                and record.state == "labelled"
-                and value is not None
-                and any(s[2] in split for s in value["spans"])
-            ):
-                self._requeued.add(position)
-                self._counts["labelled"] -= 1
-                self._queue.reopen(position)
+    def _needs_relabel(self, value: Any, split: set) -> bool:
+        """A text with a span whose label was split goes back to the queue."""
+        return isinstance(value, dict) and any(s[2] in split for s in value.get("spans", ()))
 
     # -- results ----------------------------------------------------------------------------------
     @property

@@ -1,0 +1,145 @@
+"""The Labeller's results and the hooks the model loop uses.
+
+A part of :class:`nb_label.Labeller`: ``annotations`` and the rest read the store's events
+(see :mod:`nb_label.results`); ``unlabelled_keys``, ``prioritize`` and ``suggest`` are the
+only way a model changes what is shown next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nb_label._keys import decode_key, encode_key
+from nb_label.events import public_event
+from nb_label.names import check_annotator
+
+
+class Reading:
+    """Results and model-loop hooks (a part of :class:`nb_label.Labeller`)."""
+
+    # -- results ------------------------------------------------------------------------------
+    @property
+    def annotations(self) -> pd.DataFrame:
+        """This annotator's results, aligned to the DataFrame's index.
+
+        Columns: ``label`` (mapped through later renames and merges), ``original_label``
+        (as given), ``note``, ``state``, ``flagged``, ``annotator``, ``labelled_at``,
+        ``seconds``, ``labelset_version``. Unlabelled items hold missing values; items whose
+        label was split are ``unlabelled`` again, with the old label kept in
+        ``original_label``.
+        """
+        from nb_label.results import annotations_frame, answer_columns, map_labels
+
+        events = self._store.events(self.dataset, annotator=self.annotator)
+        frame = annotations_frame(events, self._source.df.index)
+        return answer_columns(map_labels(frame, self._labelset), self.answer, self._labelset)
+
+    def item_history(self, item_key: Hashable) -> pd.DataFrame:
+        """Every event about one item, by every annotator, oldest first."""
+        self._source.position_of(item_key)
+        return self._store.events(self.dataset, item_key=encode_key(item_key))
+
+    def import_labels(
+        self, labels: pd.Series | pd.DataFrame, *, annotator: str, source: str = "import"
+    ) -> int:
+        """Store existing labels as events, e.g. from an earlier tool or a crowd.
+
+        Parameters
+        ----------
+        labels : Series or DataFrame
+            Indexed by item key: a Series of labels, or a DataFrame with a ``label`` column
+            (and optionally ``note``). Missing labels are left out.
+        annotator : str
+            Whose labels these are.
+        source : str, default "import"
+            Recorded with each event.
+
+        Returns
+        -------
+        int
+            How many events were stored.
+        """
+        from nb_label.results import import_events
+
+        who = check_annotator(annotator)
+        events = import_events(
+            labels,
+            annotator=who,
+            source=source,
+            dataset=self.dataset,
+            index=self._source.df.index,
+            schema=self.schema,
+            check=self.check_answer,
+            session_id=self.session_id,
+            labelset_version=self._labelset.version,
+        )
+        ids = self._store.append_many(events)
+        if who == self.annotator:
+            self._book.reset()
+            self._load_answers()
+            self._show(self._peek(), remember=False)
+        keys = [decode_key(e["item_key"]) for e in events]
+        positions = self._source.df.index.get_indexer(keys).tolist()
+        self._announce(
+            [
+                (p, public_event(e, i, k))
+                for p, e, i, k in zip(positions, events, ids, keys, strict=True)
+            ],
+            moved=True,
+        )
+        return len(events)
+
+    def export(self, path: str | Path) -> Path:
+        """Write ``annotations`` (notes included) to CSV, Parquet or JSON Lines, by suffix."""
+        from nb_label.results import write_frame
+
+        return write_frame(self.annotations, Path(path))
+
+    def training_data(self, features: str | Sequence[str] | None = None) -> tuple[Any, pd.Series]:
+        """Features and labels of the labelled items, for scikit-learn.
+
+        Parameters
+        ----------
+        features : str or list of str, optional
+            Column(s) of the DataFrame to use; by default the shown columns.
+        """
+        columns = features or self._source.columns
+        frame = self.annotations
+        labelled = frame.index[
+            frame["state"].isin(["labelled", "flagged"]) & frame["label"].notna()
+        ]
+        X = self._source.df.loc[labelled, columns]
+        return X, frame.loc[labelled, "label"]
+
+    # -- the model loop (it uses only these and on_answer) --------------------------------------
+    def unlabelled_keys(self) -> pd.Index:
+        """Keys of items with no answer that takes them out of the queue."""
+        positions = self._source.positions
+        return self._source.df.index[positions[self._book.queue.open_mask(positions)]]
+
+    def prioritize(self, item_keys: Sequence[Hashable]) -> None:
+        """Show these items next, in this order (the item on screen stays)."""
+        self._book.queue.reorder([self._source.position_of(k) for k in item_keys])
+        if self._card is None and self._review is None:
+            self._current = self._peek()  # with a card, the item on screen stays current
+        self._emit("order")
+
+    def suggest(self, suggestions: pd.DataFrame | None, *, audit: Sequence[Hashable] = ()) -> None:
+        """Set the suggestion shown per item: a frame with ``label`` and ``p`` columns.
+
+        ``audit`` names the items of the model's audit sample: the card carries the flag
+        so their answers can be told apart.
+        """
+        self._feed.set_suggestions(suggestions)
+        index = self._source.df.index
+        self._feed.audit = {p for p in index.get_indexer(list(audit)).tolist() if p >= 0}
+        self._emit("order")
+
+    def suggestion(self, item_key: Hashable | None = None) -> dict[str, Any] | None:
+        """The suggestion for an item (current by default), or None."""
+        found = self._feed.suggestions.get(self._position(item_key))
+        return None if found is None else {"label": found[0], "p": found[1]}
