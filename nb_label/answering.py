@@ -11,10 +11,12 @@ span and region widgets and :func:`nb_label.simulate` all call it; undo goes thr
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Hashable
 from datetime import datetime
 from typing import Any
 
+from nb_label._keys import encode_key
 from nb_label._state import ANSWER_KINDS, FINISHED_STATES, Answer
 from nb_label.answers import MultiLabel, SingleLabel, uses_labels
 from nb_label.events import make_event, public_event
@@ -314,6 +316,19 @@ class Answering:
                 self.message = f"undid: {_describe(last)} on item {key!r}"
                 return key
         raise LookupError("nothing to undo in this session")
+
+    # -- names of earlier releases, kept for one release ----------------------------------------
+    def record_answer(self, position: int, kind: str, value: Any, **fields: Any) -> int:
+        """Deprecated: use :meth:`submit` (``submit(kind, value, item_key=...)``)."""
+        warnings.warn(
+            "Labeller.record_answer(position, ...) is deprecated and will be removed in the "
+            "next release; use lab.submit(kind, value, item_key=key, ...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        here = None if self._current is None else encode_key(self._source.key_at(self._current))
+        key = self._source.key_at(position)
+        return self.submit(kind, value, item_key=key, showing=here, **fields)
 
 
 def _describe(answer: Answer) -> str:

@@ -24,7 +24,7 @@ from nb_label._state import ANSWER_KINDS, Answer
 from nb_label.answering import Answering
 from nb_label.answers import as_answer, label_set_for, uses_labels
 from nb_label.assign import Assignment, check_overlap
-from nb_label.events import active_mask
+from nb_label.events import active_mask, public_event
 from nb_label.feed import CardFeed
 from nb_label.items import ItemBook
 from nb_label.labelset import LabelSetLog
@@ -135,6 +135,8 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
             self._labelset.reconcile(schema, answer=kind)
         self._labelset.on_change(self._on_labelset_change)
         self._labelset_checked = time.monotonic()
+        # Answers by others reach on_answer callbacks from the moment this labeller opens.
+        self._others_seen = self._store.last_event_id(self.dataset)
         self._book = ItemBook(self._source.positions, n_rows=self._source.n_rows)
         self._feed = CardFeed(
             self._source, self._book, _as_view(view, self._source), self._offered
@@ -317,7 +319,24 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         self._labelset_checked = now
         if self._sharing.refresh_gold():
             self._emit("order")
+        if self._answer_hooks:
+            self._see_others()
         return self._labelset.refresh()
+
+    def _see_others(self) -> None:
+        """Tell ``on_answer`` callbacks about answers others committed since the last look."""
+        names, rows = self._store.event_rows(
+            self.dataset, kinds=[*ANSWER_KINDS, "retract"], since_id=self._others_seen
+        )
+        if not rows:
+            return
+        self._others_seen = rows[-1][names.index("id")]
+        events = []
+        for row in rows:
+            event = dict(zip(names, row, strict=True))
+            if event["annotator"] != self.annotator:
+                events.append(public_event(event, event["id"], decode_key(event["item_key"])))
+        self._run_hooks(events)
 
     # -- the card -----------------------------------------------------------------------------
     def card_item(self, position: int) -> dict[str, Any]:

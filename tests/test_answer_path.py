@@ -203,3 +203,30 @@ def test_closing_the_model_loop_unhooks_it(tmp_path, retrain_every):
     loop.wait(timeout=30)
     assert loop.history.empty  # no round after close
     assert "retraining" not in lab.message
+
+
+def test_record_answer_still_works_for_one_release_with_a_warning(tmp_path):
+    lab = make(tmp_path, "old", texts())
+    with pytest.warns(DeprecationWarning, match="lab.submit"):
+        event_id = lab.record_answer(3, "label", "spam")
+    assert lab.annotations.loc[3, "label"] == "spam"
+    assert lab.current == 0  # as before: recording an answer did not move on
+    assert lab.store.events(lab.dataset)["id"].iloc[-1] == event_id
+
+
+def test_answers_from_another_kernel_reach_on_answer_when_seen(tmp_path):
+    df = texts()
+    ana = make(tmp_path, "shared", df)
+    bob = nbl.Labeller(
+        df, show="text", labels=["ham", "spam"], store=str(tmp_path / "shared.db"),
+        annotator="bob",
+    )  # fmt: skip
+    seen = []
+    ana.on_answer(seen.append)
+    bob.label("ham", note="from the other notebook")
+    ana.sync_labelset(every=0)  # what the card does when it acknowledges an answer
+    (event,) = seen
+    assert event["annotator"] == "bob" and event["item_key"] == 0
+    assert event["value"] == "ham" and event["note"] == "from the other notebook"
+    ana.sync_labelset(every=0)
+    assert len(seen) == 1  # each seen once

@@ -428,7 +428,7 @@ class ActiveLoop:
             order = [pool[i] for i in chosen]
             audit = self._draw_audit(pool)
             order = self._interleave(order, audit)
-            self.labeller.suggest(suggestions)
+            self.labeller.suggest(suggestions, audit=list(self._audit_keys))
             self.labeller.prioritize(order)
         row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
         scores = ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall")

@@ -8,13 +8,10 @@ one difference: a ``label`` answer's value is a span list checked against the te
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nb_label._esm import module_text, stylesheet_text
 from nb_label.card import ItemCard
-
-if TYPE_CHECKING:
-    from nb_label.spans.labeller import SpanLabeller
 
 _FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
@@ -41,7 +38,7 @@ class SpanCard(ItemCard):
     _esm = module_text(_FRONTEND / "spans.js")  # common.js inlined, as for ItemCard
     _css = stylesheet_text(_FRONTEND / "spans.css")  # common.css first
 
-    def __init__(self, labeller: SpanLabeller, **kwargs: Any) -> None:
+    def __init__(self, labeller: Any, **kwargs: Any) -> None:
         super().__init__(labeller, **kwargs)
         self.remove_class("nbl-widget")
         self.add_class("nbl-spans-widget")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from nb_label.errors import StoreConnectionError, StoreError
@@ -353,6 +353,12 @@ class Store:
         query = select(_events.c.annotator).where(_events.c.dataset == dataset).distinct()
         with self._translated_errors(), self._transaction(write=False) as connection:
             return sorted(connection.execute(query).scalars())
+
+    def last_event_id(self, dataset: str) -> int:
+        """The id of the newest event in ``dataset`` (0 when it has none)."""
+        query = select(func.max(_events.c.id)).where(_events.c.dataset == dataset)
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            return int(connection.execute(query).scalar() or 0)
 
     # -- assignment (overlap=) ---------------------------------------------------------------
     # Thin wrappers: the SQL lives in nb_label.store.slots; see nb_label.assign for the rules.

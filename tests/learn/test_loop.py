@@ -181,3 +181,14 @@ def test_a_features_function_is_never_called_with_no_rows(lab, sms):
     row = loop.retrain()
     assert "error" not in row["message"].lower() and 0 <= row["cv_macro_f1"] <= 1
     assert 0 not in calls
+
+
+def test_the_card_carries_the_audit_flag_of_audit_items(lab, sms):
+    loop = ActiveLoop(lab, text_model(), features="text", random_state=1, audit=0.2)
+    simulate(lab, sms["label"], n=40, seed=0)
+    loop.retrain()
+    audit = set(loop.audit_keys)
+    items = [lab.card_item(p) for p in lab.upcoming(30)]
+    flagged = {lab.data.index[lab.data.index.get_loc(int(i["key"]))] for i in items if i["audit"]}
+    shown = {int(i["key"]) for i in items}
+    assert flagged == audit & shown and flagged  # carried for real, for exactly those items
