@@ -80,8 +80,12 @@ class Answering:
         return self.answer.check(value)
 
     def _check_label(self, position: int, value: Any) -> Any:
-        """A label answer's value as stored (kinds that depend on the item override this)."""
-        return self.check_answer(value)
+        """A label answer's value as stored; a kind that needs its item checks it there."""
+        check_item = getattr(self.answer, "check_item", None)
+        if check_item is None:
+            return self.check_answer(value)
+        key = self._source.key_at(position)
+        return check_item(value, row=self._source.row(position), key=key, schema=self._labelset)
 
     def _check_action(self, action: str, value: Any, position: int) -> Any:
         if action == "label":

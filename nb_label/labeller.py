@@ -277,6 +277,24 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
             raise LookupError("every item has an answer; see lab.annotations or lab.review()")
         return self._source.row(position)
 
+    def saved_answer(self, item_key: Hashable | None = None) -> dict[str, Any] | None:
+        """This annotator's saved answer for an item (the current one by default), or None.
+
+        A dict with ``kind`` and ``value`` of the latest active answer, ``label`` (the value
+        of the latest label answer, kept under a later flag), ``note`` and ``event_id``.
+        """
+        record = self._book.records.get(self._position(item_key))
+        if record is None or not record.answers:
+            return None
+        last, label = record.answers[-1], record.label
+        return {
+            "kind": last.kind,
+            "value": last.value,
+            "label": None if label is None else label.value,
+            "note": record.note,
+            "event_id": last.event_id,
+        }
+
     def _position(self, item_key: Hashable | None) -> int:
         if item_key is None:
             if self._current is None:
@@ -303,6 +321,9 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
 
     def _needs_relabel(self, value: Any, split: set) -> bool:
         """Whether a saved label value must be given again after ``split`` labels were split."""
+        needs_relabel = getattr(self.answer, "needs_relabel", None)
+        if needs_relabel is not None:  # a kind whose value holds labels (spans)
+            return needs_relabel(value, split)
         try:
             return value in split
         except TypeError:  # a list or dict answer: its labels are not one split label

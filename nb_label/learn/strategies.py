@@ -11,6 +11,8 @@ or ``None``); the result holds positions into the candidate rows, best first.
 As in modAL, scoring is separate from selecting: :func:`least_confidence`, :func:`margin` and
 :func:`entropy` turn probabilities into an uncertainty score (higher = more useful to label);
 :func:`top_k` and the strategies turn scores into a batch.
+
+Over 400 lines because it is a catalogue of strategies, one short function each.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Answers come in long form, one row per answer with columns ``item_key``, ``annotator`` and
 ``label``. The functions follow scikit-learn's metrics: data positional, options keyword-only.
+
+Over 400 lines because it is a catalogue: each coefficient is one short function beside its
+report, and a reader compares them side by side.
 """
 
 from __future__ import annotations

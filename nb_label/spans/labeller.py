@@ -19,7 +19,8 @@ import pandas as pd
 from nb_label._keys import encode_key
 from nb_label.labeller import Labeller
 from nb_label.source import DataSource
-from nb_label.spans.offsets import Span, check_spans, text_sha256
+from nb_label.spans.kind import Spans, text_of
+from nb_label.spans.offsets import Span, text_sha256
 from nb_label.spans.suggest import as_suggester, suggested_spans
 from nb_label.store import Store
 
@@ -84,8 +85,8 @@ class SpanLabeller(Labeller):
     ) -> None:
         if not isinstance(show, str):
             raise ValueError("SpanLabeller marks spans in one text column: pass show='text'")
-        # Set before Labeller.__init__, which calls the overridden _requeue_split.
         self.overlapping = bool(overlapping)
+        self._column = show
         self._suggester = as_suggester(suggest)
         self._span_suggestions: dict[int, list[Span]] = {}
         if dataset is None:
@@ -101,36 +102,30 @@ class SpanLabeller(Labeller):
             buffer=buffer,
             overlap=overlap,
             lease_seconds=lease_seconds,
+            answer=Spans(show, overlapping=self.overlapping),
         )
-        self._column = show
 
     def __repr__(self) -> str:
         p = self.progress
         return (
             f"<SpanLabeller {self.dataset!r} for {self.annotator!r}: {p['labelled']} / "
-            f"{p['total']} texts done, store {self._store.url}>"
+            f"{p['total']} texts done, store {self.store.url}>"
         )
 
     # -- texts and spans ------------------------------------------------------------------------
+    def _key(self, position: int) -> Hashable:
+        return self.data.index[position]
+
     def _text_at(self, position: int) -> str:
-        value = self._source.df[self._source.columns[0]].iat[position]
-        if value is None or (isinstance(value, float) and value != value):
-            return ""  # a missing text: nothing to mark, it can be skipped or saved empty
-        if not isinstance(value, str):
-            raise ValueError(
-                f"item {self._source.key_at(position)!r}: spans need text, but the column "
-                f"holds {type(value).__name__}; convert it with df[col].astype(str)"
-            )
-        return value
+        return text_of(self.data[self._column].iat[position], self._key(position))
 
     def text(self, item_key: Hashable | None = None) -> str:
         """The exact text of an item (the current one by default)."""
         return self._text_at(self._position(item_key))
 
     def _saved_value(self, position: int) -> dict[str, Any] | None:
-        record = self._book.records.get(position)
-        answer = record.label if record is not None else None
-        value = answer.value if answer is not None else None
+        saved = self.saved_answer(self._key(position))
+        value = None if saved is None else saved["label"]
         return value if isinstance(value, dict) and "spans" in value else None
 
     def _saved_spans(self, position: int) -> list[Span]:
@@ -138,7 +133,7 @@ class SpanLabeller(Labeller):
         if value is None or value.get("text_sha256") != text_sha256(self._text_at(position)):
             return []  # none saved, or saved for a text that has changed since
         # Labels as they are now (after renames and merges), so an edit saves current names.
-        current = self._labelset.current_value
+        current = self.schema.current_value
         return [(s, e, current(label)) for s, e, label in value["spans"]]
 
     def spans_of(self, item_key: Hashable | None = None) -> list[Span]:
@@ -165,44 +160,26 @@ class SpanLabeller(Labeller):
         ValueError
             When the text changed since the spans were made, or a span is invalid.
         """
-        if not isinstance(value, dict) or "spans" not in value:
-            raise ValueError('a span answer is {"spans": [[start, end, label], ...], ...}')
-        text = self._text_at(position)
-        current = text_sha256(text)
-        given = value.get("text_sha256")
-        if given != current:
-            raise ValueError(
-                f"the text of item {self._source.key_at(position)!r} changed since these spans "
-                f"were made (fingerprint {str(given)[:12]}… is now {current[:12]}…); re-run the "
-                "cell to show the current text and mark it again. Earlier answers stay in the "
-                "store"
-            )
-        return self._value(position, value["spans"])
+        row = {self._column: self.data[self._column].iat[position]}
+        return self.answer.check_item(value, row=row, key=self._key(position), schema=self.schema)
 
     def _value(self, position: int, spans: Iterable[Any]) -> dict[str, Any]:
-        text = self._text_at(position)
-        checked = check_spans(text, spans, overlapping=self.overlapping)
-        current = self._labelset.current_value  # a label renamed since is given its new name
-        normal = [[s, e, self.schema.find(current(label)).value] for s, e, label in checked]
-        return {"spans": normal, "text_sha256": text_sha256(text)}
+        return self.answer.normalise(self._text_at(position), spans, self.schema)
 
     def _save(
         self, position: int, spans: Iterable[Any], *, note: str | None, advance: bool
     ) -> int:
         value = self._value(position, spans)  # raises before anything is stored
         suggested = self._suggestions_at(position)
-        here = None if self._current is None else encode_key(self._source.key_at(self._current))
+        here = None if self.current is None else encode_key(self.current)
         return self.submit(
             "label",
             value,
-            item_key=self._source.key_at(position),
+            item_key=self._key(position),
             note=note,
             suggestion={"value": [list(s) for s in suggested], "p": None} if suggested else None,
             **({} if advance else {"showing": here}),  # an edit keeps the text on screen
         )
-
-    def _check_label(self, position: int, value: Any) -> dict[str, Any]:
-        return self.check_value(position, value)
 
     # -- actions (each one does what a key does in the widget) ----------------------------------
     def label(
@@ -281,9 +258,8 @@ class SpanLabeller(Labeller):
             except Exception as err:  # a suggester's bug must not stop labelling
                 found, problems = [], [f"{type(err).__name__}: {err}"]
             if problems:
-                self.message = (
-                    f"suggester, item {self._source.key_at(position)!r}: {problems[0]}"
-                    + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else "")
+                self.message = f"suggester, item {self._key(position)!r}: {problems[0]}" + (
+                    f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
                 )
             self._span_suggestions[position] = found
         return found
@@ -304,15 +280,15 @@ class SpanLabeller(Labeller):
         text = self._text_at(position)
         sha = text_sha256(text)
         value = self._saved_value(position)
-        record = self._book.records.get(position)
+        saved_answer = self.saved_answer(self._key(position))
         stale = value is not None and value.get("text_sha256") != sha
         saved = None
         if value is not None and not stale:
             spans = [list(span) for span in self._saved_spans(position)]
-            saved = {"spans": spans, "note": record.note if record else None}
+            saved = {"spans": spans, "note": saved_answer["note"] if saved_answer else None}
         suggestions = [] if saved else [list(s) for s in self._suggestions_at(position)]
         return {
-            "key": encode_key(self._source.key_at(position)),
+            "key": encode_key(self._key(position)),
             "text": text,
             "sha": sha,
             "suggestions": suggestions,
@@ -329,11 +305,6 @@ class SpanLabeller(Labeller):
             self._card = SpanCard(self)
         return self._card
 
-    # -- label-set changes ------------------------------------------------------------------------
-    def _needs_relabel(self, value: Any, split: set) -> bool:
-        """A text with a span whose label was split goes back to the queue."""
-        return isinstance(value, dict) and any(s[2] in split for s in value.get("spans", ()))
-
     # -- results ----------------------------------------------------------------------------------
     @property
     def annotations(self) -> pd.DataFrame:
@@ -348,14 +319,14 @@ class SpanLabeller(Labeller):
         """
         from nb_label.results import annotations_frame
 
-        events = self._store.events(self.dataset, annotator=self.annotator)
-        frame = annotations_frame(events, self._source.df.index)
+        events = self.store.events(self.dataset, annotator=self.annotator)
+        frame = annotations_frame(events, self.data.index)
         values = frame.pop("label").astype(object)
         suggested = frame.pop("suggestion").astype(object)
         frame = frame.drop(columns=["followed_suggestion"])
-        split = self._labelset.requeued_values
+        split = self.schema.requeued_values
         mapped, original, sha, stale = [], [], [], []
-        column = self._source.df[self._source.columns[0]]
+        column = self.data[self._column]
         for key, value in values.items():
             if not isinstance(value, dict):
                 for out in (mapped, original, sha, stale):
@@ -363,7 +334,7 @@ class SpanLabeller(Labeller):
                 continue
             spans = [tuple(s) for s in value["spans"]]
             original.append(spans)
-            mapped.append([(s, e, self._labelset.current_value(lab)) for s, e, lab in spans])
+            mapped.append([(s, e, self.schema.current_value(lab)) for s, e, lab in spans])
             sha.append(value.get("text_sha256"))
             text = column.loc[key]
             stale.append(not isinstance(text, str) or text_sha256(text) != sha[-1])
@@ -392,7 +363,7 @@ class SpanLabeller(Labeller):
         keys = frame.index[done]
         return pd.DataFrame(
             {
-                "text": self._source.df.loc[keys, self._source.columns[0]],
+                "text": self.data.loc[keys, self._column],
                 "spans": frame.loc[keys, "spans"],
             }
         )
