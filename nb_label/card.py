@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import traitlets
 from nb_label._esm import module_text, stylesheet_text
 from nb_label._keys import decode_key
 from nb_label.errors import StoreConnectionError, StoreLockedError
+from nb_label.messages import MessageRefused, check_message, refusal_id
 from nb_label.schema import RESERVED_KEYS
 
 _FRONTEND = Path(__file__).parent / "frontend"
@@ -29,15 +29,6 @@ _TRANSIENT = (StoreConnectionError, StoreLockedError)
 RETRY_SECONDS = 3.0
 #: With overlap=, the buffer is topped up once this many items have left it.
 SHARED_TOP_UP = 8
-
-
-def _parse_time(text: Any) -> datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 class ItemCard(anywidget.AnyWidget):
@@ -159,46 +150,58 @@ class ItemCard(anywidget.AnyWidget):
             self._top_up(msg or {})
 
     # -- card -> kernel -------------------------------------------------------------------------
-    def _on_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
+    #: The answer kinds this card sends.
+    answer_kinds = ("label", "skip", "flag", "none_fits")
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        try:
+            msg = check_message(content, kinds=self.answer_kinds)
+        except MessageRefused as err:  # checked before anything is stored or acknowledged
+            self._refuse(content, err)
+            return
+        kind = msg["type"]
         if kind == "hello":
             self.push_buffer(mode="jump")
-        elif kind in ("answer", "retract"):
-            self._on_action(content)
         elif kind == "heartbeat":
             self._on_heartbeat()
         else:
-            log.warning("nb_label card: ignored a message of unknown type %r", kind)
+            self._on_action(msg)
 
     def handle(self, content: dict[str, Any]) -> None:
         """Process one message as if the card sent it (for tests and scripted use)."""
         self._on_message(self, content, [])
 
-    #: The answer kinds this card sends.
-    answer_kinds = ("label", "skip", "flag", "none_fits")
+    def _refuse(self, content: Any, err: Exception) -> None:
+        client_id = refusal_id(content)
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind in ("answer", "retract"):
+            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
+        log.warning("nb_label card: refused a %s message: %s", kind or "malformed", err)
 
     def _on_action(self, msg: dict[str, Any]) -> None:
         """An answer or a retraction: through the labeller's one path, then ack or refuse."""
         lab = self._labeller
-        client_id = msg.get("id")
+        client_id = msg["id"]
         self._inflight, self._acked = msg, False
         try:
-            if not isinstance(client_id, str) or not client_id:
-                raise ValueError("the message has no client id")
+            key = self._item_key(msg["key"])
+            showing = msg["key"] if msg["type"] == "retract" else msg["showing"]
+            if showing is not None:
+                self._item_key(showing)  # a key the card cannot hold is refused, not stored
             if msg["type"] == "answer":
-                event_id = self._submit(msg)
+                event_id = self._submit(msg, key)
             else:
                 event_id = lab.retract(
-                    answer_client_id=str(msg.get("retracts")),
-                    item_key=decode_key(msg["key"]),
+                    answer_client_id=msg["retracts"],
+                    item_key=key,
                     client_event_id=client_id,
-                    showing=msg["key"],
+                    showing=showing,
                 )
         except _TRANSIENT as err:  # the store is away: the card keeps it pending and retries
             self._wait(client_id, err)
             return
         except Exception as err:  # every failure goes back to the card, never lost silently
-            self.send({"type": "refuse", "id": str(client_id), "reason": str(err)})
+            self.send({"type": "refuse", "id": client_id, "reason": str(err)})
             self.progress = lab.progress
             return
         finally:
@@ -209,30 +212,36 @@ class ItemCard(anywidget.AnyWidget):
                 self._top_up(msg)
         lab.sync_labelset()
 
-    def _submit(self, msg: dict[str, Any]) -> int:
-        kind = msg.get("kind")
-        if kind not in self.answer_kinds:
-            raise ValueError(f"this card sends {', '.join(self.answer_kinds)}, not {kind!r}")
-        suggestion = msg.get("suggestion")
+    def _item_key(self, text: str) -> Any:
+        """The index label a key from the card names; ValueError if it names no item."""
+        try:
+            key = decode_key(text)
+            found = key in self._labeller.data.index
+        except (ValueError, TypeError):
+            found = False
+        if not found:
+            raise ValueError(f"the card named an item that is not in the data: {text[:80]!r}")
+        return key
+
+    def _submit(self, msg: dict[str, Any], key: Any) -> int:
         return self._labeller.submit(
-            kind,
-            msg.get("value"),
-            item_key=decode_key(msg["key"]),
-            note=msg.get("note") or None,
+            msg["kind"],
+            msg["value"],
+            item_key=key,
+            note=msg["note"],
             seconds=self._seconds(msg),
             client_event_id=msg["id"],
-            client_time=_parse_time(msg.get("client_time")),
-            suggestion=suggestion if isinstance(suggestion, dict) else None,
-            showing=msg.get("showing"),
+            client_time=msg["client_time"],
+            suggestion=msg["suggestion"],
+            showing=msg["showing"],
         )
 
     def _seconds(self, msg: dict[str, Any]) -> Any:
         """Time stored with an answer: for a caption, the typing time (see docs/protocol.md)."""
-        typing = msg.get("typing_seconds")
-        kind = getattr(getattr(self._labeller, "answer", None), "kind", None)
-        if kind == "caption" and isinstance(typing, (int, float)) and not isinstance(typing, bool):
-            return typing
-        return msg.get("seconds")
+        kind = getattr(self._labeller.answer, "kind", None)
+        if kind == "caption" and msg["typing_seconds"] is not None:
+            return msg["typing_seconds"]
+        return msg["seconds"]
 
     def _top_up(self, msg: dict[str, Any]) -> None:
         """After an acknowledged answer: send the items the card needs next."""
