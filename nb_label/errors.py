@@ -38,3 +38,10 @@ class StoreConnectionError(StoreError):
 
 class StoreVersionError(StoreError):
     """The store was written by a newer nb_label than the one running."""
+
+
+class LabelSetConflict(ValueError):
+    """A label-set change that no longer applies: another change came first.
+
+    The message names what changed first and by whom; nothing was stored.
+    """

@@ -9,12 +9,15 @@ Nothing is rewritten: answers keep the label and version they were given under, 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from nb_label.errors import LabelSetConflict
+from nb_label.events import make_event
 from nb_label.schema import Label, Schema, normalise_name
 from nb_label.store import Store
 
@@ -71,19 +74,48 @@ class LabelSetLog:
 
     # -- events -------------------------------------------------------------------------------
     def _append(self, value: dict[str, Any], *, reason: str | None = None) -> None:
-        self._store.append(
-            {
-                "dataset": self._dataset,
-                "item_key": None,
-                "annotator": self._annotator,
-                "kind": LABELSET_KIND,
-                "value": value,
-                "note": reason,
-                "source": "human",
-                "labelset_version": self.version + 1,
-            }
+        """Append one change, decided against the stored history under the store's lock.
+
+        The history is read again inside the transaction that appends the change, so two
+        kernels changing the set at once never both apply conflicting changes: the second
+        is refused with :class:`~nb_label.errors.LabelSetConflict`, naming what changed first.
+        """
+        event = make_event(
+            LABELSET_KIND,
+            dataset=self._dataset,
+            annotator=self._annotator,
+            value=value,
+            note=reason,
+            labelset_version=self.version + 1,
         )
-        self.refresh(force=True)
+        seen = self._last_id
+
+        def decide(rows: list[tuple]) -> None:
+            state = _Replayed()
+            for version, (_id, who, change, why, when) in enumerate(rows, start=1):
+                state = self._apply(state, change, who=who, why=why, when=when, version=version)
+            trial = self._apply(
+                state, value, who=self._annotator, why=reason, when=None, version=len(rows) + 1
+            )
+            verdict = trial.history[-1]
+            if verdict["status"] == "refused":
+                newer = [r for r in rows if r[0] > seen]
+                first = (
+                    f"; changed first by {newer[0][1]!r} ({newer[0][2].get('op')}) since this "
+                    "labeller last read the label set"
+                    if newer
+                    else ""
+                )
+                raise LabelSetConflict(
+                    f"label-set change refused: {verdict['detail']}{first}. The label set now "
+                    f"is {[lab.value for lab in trial.labels]}; see lab.schema.history"
+                )
+            event["labelset_version"] = len(rows) + 1
+
+        try:
+            self._store.append_decided(event, decide)
+        finally:
+            self.refresh(force=True)
 
     @property
     def answer(self) -> dict | None:
@@ -109,7 +141,7 @@ class LabelSetLog:
             )
         state = _Replayed()
         for version, (event_id, who, change, why, when) in enumerate(rows, start=1):
-            self._apply(state, change, who=who, why=why, when=when, version=version)
+            state = self._apply(state, change, who=who, why=why, when=when, version=version)
             self._last_id = event_id
         self._state = state
         self.version = len(rows)
@@ -125,82 +157,29 @@ class LabelSetLog:
     @staticmethod
     def _apply(
         state: _Replayed, change: dict, *, who: str, why: str | None, when: Any, version: int
-    ) -> None:
-        op = change.get("op")
-        detail = ""
-        if op == "create" and state.created:
-            # Two annotators opened a new dataset at the same moment: the first create wins,
-            # so a later one can never wipe out changes made in between.
-            detail = "already created"
-        elif op == "create":
-            state.created = True
-            state.answer = change.get("answer")
-            state.labels = [Label.from_dict(d) for d in change["labels"]]
-            state.policy = change.get("policy", "open")
-            state.owners = list(change.get("owners") or [])
-            state.from_code |= {normalise_name(label.value) for label in state.labels}
-            detail = ", ".join(str(label.value) for label in state.labels)
-        elif op == "add":
-            added = [Label.from_dict(d) for d in change["labels"]]
-            state.labels += added
-            for label in added:
-                state.proposals.pop(normalise_name(label.value), None)
-            if change.get("from") == "code":
-                state.from_code |= {normalise_name(label.value) for label in added}
-            detail = ", ".join(str(label.value) for label in added)
-        elif op == "propose":
-            key = normalise_name(change["name"])
-            proposal = state.proposals.get(key)
-            if proposal is None:
-                state.proposals[key] = {
-                    "name": change["name"],
-                    "definition": change.get("definition", ""),
-                    "reason": why,
-                    "proposed_by": who,
-                    "item_key": change.get("item_key"),
-                    "supporters": [who],
-                    "proposed_at": when,
-                }
-            elif who not in proposal["supporters"]:
-                proposal["supporters"].append(who)
-            detail = change["name"]
-        elif op == "reject":
-            state.proposals.pop(normalise_name(change["name"]), None)
-            detail = change["name"]
-        elif op == "rename":
-            label = _find(state.labels, change["old"])
-            old_value = label.value
-            label.value = change["new"]
-            state.mapping[old_value] = label.value
-            detail = f"{old_value} → {label.value}"
-        elif op == "merge":
-            target = _find(state.labels, change["into"])
-            if target is None:
-                target = Label.from_dict(change["into_label"])
-                state.labels.append(target)
-            for source in change["sources"]:
-                label = _find(state.labels, source)
-                if label is not None and label is not target:
-                    state.labels.remove(label)
-                    state.mapping[label.value] = target.value
-            detail = f"{' + '.join(map(str, change['sources']))} → {target.value}"
-        elif op == "split":
-            label = _find(state.labels, change["source"])
-            state.labels.remove(label)
-            state.retired[normalise_name(label.value)] = label
-            state.requeue.add(label.value)
-            state.labels += [Label.from_dict(d) for d in change["into"]]
-            detail = f"{label.value} → {', '.join(str(d['value']) for d in change['into'])}"
-        elif op == "retire":
-            label = _find(state.labels, change["name"])
-            state.labels.remove(label)
-            state.retired[normalise_name(label.value)] = label
-            detail = str(label.value)
+    ) -> _Replayed:
+        """Apply one stored change; an inapplicable one is recorded as refused, never raised.
+
+        A store written by an older version, by a bug, or by two kernels that raced before
+        changes were decided under the store's lock may hold a change that cannot apply
+        (a rename of a label renamed already, say): the history lists it as refused, with
+        why, and the label set stays as it was, so the dataset always opens.
+        """
+        before = copy.deepcopy(state)
+        try:
+            detail = _change(state, change, who=who, why=why, when=when)
+            if state.labels:  # the result must be a valid label set (names, keys)
+                Schema(state.labels, policy=state.policy, owners=state.owners)
+            status = "applied"
+        except Exception as err:  # noqa: BLE001 - whatever the stored change holds
+            state = before
+            detail, status = _reason(err), "refused"
         state.known |= {normalise_name(label.value) for label in state.labels}
         state.history.append(
-            {"version": version, "change": op, "detail": detail, "who": who, "when": when,
-             "why": why}
+            {"version": version, "change": change.get("op") if isinstance(change, dict) else None,
+             "detail": detail, "status": status, "who": who, "when": when, "why": why}
         )  # fmt: skip
+        return state
 
     # -- reading ------------------------------------------------------------------------------
     def on_change(self, listener: Callable[[], None]) -> None:
@@ -273,10 +252,13 @@ class LabelSetLog:
 
     @property
     def history(self) -> pd.DataFrame:
-        """Every version of the label set: the change, who made it, when and why."""
-        return pd.DataFrame(
-            self._state.history, columns=["version", "change", "detail", "who", "when", "why"]
-        )
+        """Every version of the label set: the change, who made it, when and why.
+
+        ``status`` is ``applied``, or ``refused`` for a stored change that could not apply
+        (``detail`` says why); a refused change leaves the label set as it was.
+        """
+        columns = ["version", "change", "detail", "status", "who", "when", "why"]
+        return pd.DataFrame(self._state.history, columns=columns)
 
     # -- changes ------------------------------------------------------------------------------
     def reconcile(self, given: Schema, *, answer: dict | None = None) -> None:
@@ -324,9 +306,18 @@ class LabelSetLog:
                 )
         added = [x for x in given.labels if normalise_name(x.value) not in self._state.known]
         if added:
-            self._append(
-                {"op": "add", "from": "code", "labels": [self._with_free_key(x) for x in added]}
-            )
+            try:
+                self._append(
+                    {
+                        "op": "add",
+                        "from": "code",
+                        "labels": [self._with_free_key(x) for x in added],
+                    }
+                )
+            except LabelSetConflict:
+                if any(_find(self.schema.labels, x.value) is None for x in added):
+                    raise
+                # another kernel added the same labels a moment before: nothing left to do
 
     def _with_free_key(self, label: Label) -> dict[str, Any]:
         data = label.to_dict()
@@ -393,7 +384,12 @@ class LabelSetLog:
         if self._state.policy == "review":
             self._require_owner("approve proposals")
         label = Label(proposal["name"], definition or proposal["definition"] or "", key=key)
-        self._append({"op": "add", "labels": [self._with_free_key(label)]})
+        try:
+            self._append({"op": "add", "labels": [self._with_free_key(label)]})
+        except LabelSetConflict:
+            if _find(self.schema.labels, label.value) is None:
+                raise
+            # approved by another kernel a moment before (the same proposal twice): done
 
     def reject(self, name: str, *, reason: str) -> None:
         """Turn a pending proposal down, with a reason the proposer can read."""
@@ -469,6 +465,114 @@ class LabelSetLog:
         if len(self.schema.labels) == 1:
             raise ValueError("cannot retire the last label; add another first")
         self._append({"op": "retire", "name": label.value}, reason=reason)
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, _Refused):
+        return str(err)
+    return f"not applicable ({type(err).__name__}: {err})"
+
+
+class _Refused(ValueError):
+    """A stored change that cannot apply to the label set as it stood."""
+
+
+def _need(label: Label | None, name: Any) -> Label:
+    if label is None:
+        raise _Refused(f"{name!r} is not a label at that point (renamed, merged or retired)")
+    return label
+
+
+def _free(state: _Replayed, name: Any) -> None:
+    if _find(state.labels, name) is not None:
+        raise _Refused(f"{name!r} is already a label at that point")
+
+
+def _change(state: _Replayed, change: dict, *, who: str, why: str | None, when: Any) -> str:
+    """Change ``state`` in place by one label-set change; return the history's detail."""
+    op = change.get("op")
+    detail = ""
+    if op == "create" and state.created:
+        # Two annotators opened a new dataset at the same moment: the first create wins,
+        # so a later one can never wipe out changes made in between.
+        detail = "already created"
+    elif op == "create":
+        state.created = True
+        state.answer = change.get("answer")
+        state.labels = [Label.from_dict(d) for d in change["labels"]]
+        state.policy = change.get("policy", "open")
+        state.owners = list(change.get("owners") or [])
+        state.from_code |= {normalise_name(label.value) for label in state.labels}
+        detail = ", ".join(str(label.value) for label in state.labels)
+    elif op == "add":
+        added = [Label.from_dict(d) for d in change["labels"]]
+        for label in added:
+            _free(state, label.value)
+        state.labels += added
+        for label in added:
+            state.proposals.pop(normalise_name(label.value), None)
+        if change.get("from") == "code":
+            state.from_code |= {normalise_name(label.value) for label in added}
+        detail = ", ".join(str(label.value) for label in added)
+    elif op == "propose":
+        _free(state, change["name"])
+        key = normalise_name(change["name"])
+        proposal = state.proposals.get(key)
+        if proposal is None:
+            state.proposals[key] = {
+                "name": change["name"],
+                "definition": change.get("definition", ""),
+                "reason": why,
+                "proposed_by": who,
+                "item_key": change.get("item_key"),
+                "supporters": [who],
+                "proposed_at": when,
+            }
+        elif who not in proposal["supporters"]:
+            proposal["supporters"].append(who)
+        detail = change["name"]
+    elif op == "reject":
+        if state.proposals.pop(normalise_name(change["name"]), None) is None:
+            raise _Refused(f"there is no pending proposal {change['name']!r} at that point")
+        detail = change["name"]
+    elif op == "rename":
+        label = _need(_find(state.labels, change["old"]), change["old"])
+        if normalise_name(change["new"]) != normalise_name(label.value):
+            _free(state, change["new"])
+        old_value = label.value
+        label.value = change["new"]
+        state.mapping[old_value] = label.value
+        detail = f"{old_value} → {label.value}"
+    elif op == "merge":
+        target = _find(state.labels, change["into"])
+        sources = [_need(_find(state.labels, x), x) for x in change["sources"]]
+        if target is None:
+            target = Label.from_dict(change["into_label"])
+            state.labels.append(target)
+        for label in sources:
+            if label is not target:
+                state.labels.remove(label)
+                state.mapping[label.value] = target.value
+        detail = f"{' + '.join(map(str, change['sources']))} → {target.value}"
+    elif op == "split":
+        label = _need(_find(state.labels, change["source"]), change["source"])
+        state.labels.remove(label)
+        for d in change["into"]:
+            _free(state, d["value"])
+        state.retired[normalise_name(label.value)] = label
+        state.requeue.add(label.value)
+        state.labels += [Label.from_dict(d) for d in change["into"]]
+        detail = f"{label.value} → {', '.join(str(d['value']) for d in change['into'])}"
+    elif op == "retire":
+        label = _need(_find(state.labels, change["name"]), change["name"])
+        if len(state.labels) == 1:
+            raise _Refused("the last label cannot be retired")
+        state.labels.remove(label)
+        state.retired[normalise_name(label.value)] = label
+        detail = str(label.value)
+    elif op != "create":
+        raise _Refused(f"unknown label-set change {op!r}")
+    return detail
 
 
 def label_summary(labeller: Any) -> pd.DataFrame:

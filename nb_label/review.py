@@ -303,8 +303,12 @@ class Review(w.VBox):
             )
         )
         self.refresh()
-        self.select(item_key)
-        self.status.value = f"Decided item {encode_key(item_key)}: {value!r}"
+        decided = f"Decided item {encode_key(item_key)}: {value!r}"
+        if (self._item_keys == encode_key(item_key)).any():
+            self.select(item_key)
+        else:  # stored all the same: a reviewer may settle an item nobody disputed
+            decided += " (it is not among the disputed items)"
+        self.status.value = decided
         return event_id
 
     def _known_label(self, label: Any) -> Any:

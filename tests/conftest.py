@@ -70,6 +70,26 @@ def postgres_schema(postgres_url):
     engine.dispose()
 
 
+@pytest.fixture
+def postgres_schema_factory(postgres_url):
+    """Make fresh schemas (URLs) on demand, e.g. one per generated example; all dropped after."""
+    engine = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    made = []
+
+    def make() -> str:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        made.append(schema)
+        return postgres_schema_url(postgres_url, schema)
+
+    yield make
+    with engine.connect() as connection:
+        for schema in made:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_target(request, tmp_path):
     """A fresh, empty store target: an SQLite file path, or a PostgreSQL URL."""

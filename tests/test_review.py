@@ -188,3 +188,13 @@ def test_missing_notes_are_none(tmp_path):
         "cem": None,
     }
     teacher.close()
+
+
+def test_deciding_an_item_nobody_disputed_is_stored_once_and_says_so(tmp_path):
+    teacher = class_store(str(tmp_path / "u.db"))
+    review = nbl.Review(teacher)
+    event_id = review.decide(1, "ham", note="unanimous, confirmed")  # item 1 is not disputed
+    decisions = teacher.store.events(teacher.dataset, kinds=["decision"])
+    assert decisions["id"].tolist() == [event_id]
+    assert "not among the disputed items" in review.status.value
+    teacher.close()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from nb_label.errors import StoreConnectionError, StoreError
@@ -28,6 +28,8 @@ _datasets = schema.datasets
 _CHUNK = 500
 # Built once: SQLAlchemy then reuses the compiled SQL, which keeps append() fast.
 _INSERT_EVENT = _events.insert().returning(_events.c.id)
+# hashtext() turns the key into the advisory lock's number (PostgreSQL's own hash).
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
 _IDS_FOR_CLIENT_IDS = select(_events.c.client_event_id, _events.c.id).where(
     _events.c.client_event_id.in_(bindparam("client_ids", expanding=True))
 )
@@ -140,6 +142,33 @@ class Store:
                     if also is not None:
                         also(connection)
                     return ids
+
+    def append_decided(self, event: Mapping, decide: Callable[[list[tuple]], None]) -> int:
+        """Commit one event only if ``decide`` accepts it against the stored history.
+
+        Inside one write transaction, with the dataset's events of this kind locked against
+        other writers (SQLite's write lock; a transaction-scoped advisory lock on
+        PostgreSQL), the stored events of ``event["kind"]`` are read (``id``,
+        ``annotator``, ``value``, ``note``, ``committed_at``, oldest first) and passed to
+        ``decide``, which raises to refuse; the event is appended only after it returns.
+        Label-set changes use this, so a change is decided against the history as it
+        stands, never against what a kernel last read.
+        """
+        names = ["id", "annotator", "value", "note", "committed_at"]
+        query = self._events_query(
+            names, dataset=event["dataset"], annotator=None, kinds=[event["kind"]],
+            since_id=None, item_key=None,
+        )  # fmt: skip
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            if connection.dialect.name == "postgresql":
+                key = f"nb_label|{event['dataset']}|{event['kind']}"
+                connection.execute(_ADVISORY_LOCK, {"key": key})
+            rows = [
+                (r[0], r[1], encoding.decode_json(r[2]), r[3], r[4])
+                for r in connection.execute(query).all()
+            ]
+            decide(rows)
+            return self._insert(connection, [event], known={})[0]
 
     def _insert(self, connection: Connection, events: list[Mapping], *, known: dict) -> list[int]:
         committed_at = dt.datetime.now(dt.timezone.utc)
