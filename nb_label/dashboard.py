@@ -204,24 +204,25 @@ class Dashboard(w.VBox):
 
         events = self._events
         answers = current_labels(events)
-        self.progress = _progress(events)
-        self.agreement: AgreementReport | None = None
-        self.message = ""
+        agreement: AgreementReport | None = None
+        message = ""
         shared = answers.groupby("item_key").size() if len(answers) else pd.Series(dtype=int)
         if answers["annotator"].nunique() < 2 or not (shared >= 2).any():
-            self.message = (
-                f"{NOT_ENOUGH}: agreement needs two annotators who answered the same item"
-            )
+            message = f"{NOT_ENOUGH}: agreement needs two annotators who answered the same item"
         else:
-            self.agreement = agreement_report(answers, min_common=self.min_common)
+            agreement = agreement_report(answers, min_common=self.min_common)
+        if agreement is not None:
+            labels = agreement.per_label.sort_values("specific_agreement")
+        else:
+            labels = pd.DataFrame(columns=["n_answers", "specific_agreement", "alpha_one_vs_rest"])
+        # Every figure is computed before any is replaced, and progress and agreement go
+        # last: a reader on another thread never sees a new agreement beside old tables.
         self.disputed = disputed_items(answers)
-        if self.agreement is not None:
-            self.labels = self.agreement.per_label.sort_values("specific_agreement")
-        else:
-            self.labels = pd.DataFrame(
-                columns=["n_answers", "specific_agreement", "alpha_one_vs_rest"]
-            )
+        self.labels = labels
         self.gold = accuracy_against(answers, gold_from_events(events))
+        self.message = message
+        self.agreement = agreement
+        self.progress = _progress(events)
 
     # -- showing ----------------------------------------------------------------------------
     def _show(self) -> None:
