@@ -499,11 +499,20 @@ def _change(state: _Replayed, change: dict, *, who: str, why: str | None, when: 
     elif op == "create":
         state.created = True
         state.answer = change.get("answer")
-        state.labels = [Label.from_dict(d) for d in change["labels"]]
+        labels, twins = [], []
+        for label in (Label.from_dict(d) for d in change["labels"]):
+            # Names an earlier version kept apart may be one name now (NFC, joiners): the
+            # first is kept and the twin reported, never merged silently.
+            (twins if _find(labels, label.value) is not None else labels).append(label)
+        state.labels = labels
         state.policy = change.get("policy", "open")
         state.owners = list(change.get("owners") or [])
         state.from_code |= {normalise_name(label.value) for label in state.labels}
         detail = ", ".join(str(label.value) for label in state.labels)
+        if twins:
+            detail += "; not offered, the same name as another: " + ", ".join(
+                repr(t.value) for t in twins
+            )
     elif op == "add":
         added = [Label.from_dict(d) for d in change["labels"]]
         for label in added:

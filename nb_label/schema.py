@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,9 +39,37 @@ def _plain_value(value: Any) -> Any:
     )
 
 
+# Joiners shape Persian, Indic and emoji text, so names may hold them, but two names that
+# differ only by one are the same name.
+_JOINERS = {"\u200c": None, "\u200d": None}
+
+
 def normalise_name(value: Any) -> str:
-    """The form two label names are compared in: case- and whitespace-insensitive."""
-    return " ".join(str(value).split()).casefold()
+    """The form two label names are compared in.
+
+    Unicode NFC (a precomposed "é" and "e" + combining accent are one letter), zero-width
+    joiners ignored, case and whitespace folded.
+    """
+    text = unicodedata.normalize("NFC", str(value)).translate(str.maketrans(_JOINERS))
+    return " ".join(text.split()).casefold()
+
+
+def _check_characters(name: str) -> None:
+    """Refuse characters a person cannot see or that reorder text, which make look-alikes."""
+    for char in name:
+        if char in _JOINERS:
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Co", "Cs", "Cn") or char in "\u2028\u2029":
+            code = f"U+{ord(char):04X}"
+            what = unicodedata.name(char, "a control or unassigned character")
+            raise ValueError(
+                f"label name {name!r} holds {code} ({what.lower()}), which cannot be seen or "
+                "changes how text runs; remove it (type the name again)"
+            )
+    stripped = name.strip()
+    if stripped and (stripped[0] in _JOINERS or stripped[-1] in _JOINERS):
+        raise ValueError(f"label name {name!r} starts or ends with an invisible joiner; remove it")
 
 
 @dataclass
@@ -66,12 +95,16 @@ class Label:
     key: str | None = None
     color: str | None = None
     examples: list = field(default_factory=list)
+    #: Read back from the store: names written by an earlier version are kept as they are.
+    stored: InitVar[bool] = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, stored: bool = False) -> None:
         self.value = _plain_value(self.value)
         if isinstance(self.value, str):
             if not self.value.strip():
                 raise ValueError("a label name is empty or only whitespace; give it a name")
+            if not stored:
+                _check_characters(self.value)
             if len(self.value) > _MAX_NAME_LENGTH:
                 raise ValueError(
                     f"label name of {len(self.value)} characters is too long "
@@ -100,6 +133,7 @@ class Label:
             key=data.get("key"),
             color=data.get("color"),
             examples=list(data.get("examples") or []),
+            stored=True,
         )
 
 
@@ -200,6 +234,14 @@ class Schema:
         for label in self.labels:
             if label.value == value and type(label.value) is type(value):
                 return label
+        if isinstance(value, str):  # the same letters, composed another way ("café")
+            wanted = unicodedata.normalize("NFC", value)
+            for label in self.labels:
+                if (
+                    isinstance(label.value, str)
+                    and unicodedata.normalize("NFC", label.value) == wanted
+                ):
+                    return label
         raise ValueError(f"{value!r} is not in the label set {self.values!r}")
 
     def for_card(self) -> list[dict[str, Any]]:

@@ -200,3 +200,22 @@ def test_generated_schedules_of_two_processes_always_reopen(backend, ops, tmp_pa
         assert sorted(map(str, got.tolist())) == sorted(map(str, expected.tolist()))
         mine.close()
     lab.close()
+
+
+def test_a_store_whose_labels_collide_after_nfc_opens_and_reports_them(tmp_path):
+    """Written by a version that compared names without Unicode normalisation."""
+    nfc, nfd = "caf\u00e9", "cafe\u0301"
+    store = nbl.open_store(tmp_path / "old.db")
+    df = pd.DataFrame({"text": ["a latte", "an espresso"]})
+    probe = nbl.Labeller(df, show="text", labels=["tea"], store=store, annotator="probe")
+    dataset = probe.dataset
+    probe.close()
+    store.append(
+        {"dataset": dataset, "annotator": "old", "kind": LABELSET_KIND, "labelset_version": 2,
+         "value": {"op": "add", "labels": [{"value": nfc}, {"value": nfd}]}}
+    )  # fmt: skip
+    lab = nbl.Labeller(df, show="text", labels=["tea"], store=store, annotator="ana")
+    assert lab.schema.values == ["tea"]  # the add that held both is reported, not half-applied
+    last = lab.schema.history.iloc[-1]
+    assert last["status"] == "refused" and "same name" in last["detail"]
+    lab.close()

@@ -41,3 +41,28 @@ def test_for_card_has_layout_independent_codes():
 def test_html_in_names_is_kept_as_text():
     schema = Schema(["<img src=x onerror=alert(1)>"])
     assert schema.for_card()[0]["display"] == "<img src=x onerror=alert(1)>"
+
+
+def test_names_that_look_alike_are_one_name():
+    nfc, nfd = "caf\u00e9", "cafe\u0301"  # a precomposed é, and e + a combining accent
+    with pytest.raises(ValueError, match="same name"):
+        Schema([nfc, nfd])
+    schema = Schema([nfc, "tea"])
+    assert schema.find(nfd).value == nfc  # typed either way, the stored label is found
+    with pytest.raises(ValueError, match="same name"):
+        Schema(["na\u200dme", "name"])  # a joiner alone does not make another name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["spam\u200b", "sp\u200bam", "\u2060spam", "\ufeffspam", "spam\u202e", "sp\u2066am",
+     "spam\u200e", "sp\x07am", "\u200dspam"],
+)  # fmt: skip
+def test_invisible_and_bidi_characters_are_refused(name):
+    with pytest.raises(ValueError, match="remove it"):
+        Label(name)
+
+
+def test_joiners_inside_a_name_are_allowed():
+    assert Label("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645").value  # Persian ZWNJ
+    assert Label("\U0001f469\u200d\U0001f33e farmer").value  # an emoji ZWJ sequence
