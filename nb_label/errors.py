@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "StoreConnectionError",
     "StoreCorruptError",
+    "StoreDataError",
     "StoreError",
     "StoreLockedError",
     "StoreReadOnlyError",
@@ -30,6 +31,13 @@ class StoreLockedError(StoreError):
 
 class StoreCorruptError(StoreError):
     """The file is not a database nb_label can read; it was left untouched."""
+
+
+class StoreDataError(StoreError, ValueError):
+    """The database refused the data itself (a NUL byte, a value out of range).
+
+    Not an outage: sending it again cannot help, so it is refused once, with the reason.
+    """
 
 
 class StoreConnectionError(StoreError):

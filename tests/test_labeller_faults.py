@@ -98,3 +98,48 @@ def test_a_failed_append_keeps_earlier_events(df, tmp_path):
         store.append({"dataset": dataset, "annotator": "a", "kind": "label", "bogus": 1})
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT count(*) FROM events WHERE kind='label'").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    "target_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_nul_byte_is_refused_as_data_never_as_an_outage(target_kind, tmp_path, request):
+    from nb_label.errors import StoreConnectionError, StoreDataError
+
+    target = (
+        str(tmp_path / "nul.db") if target_kind == "sqlite"
+        else request.getfixturevalue("postgres_schema")
+    )  # fmt: skip
+    df = pd.DataFrame({"text": ["one", "two", "three"]})
+    lab = nbl.Labeller(df, show="text", labels=["ham", "spam"], store=target, annotator="ana")
+    with pytest.raises(StoreDataError, match="NUL") as caught:
+        lab.label("ham", note="a\x00b")
+    assert not isinstance(caught.value, StoreConnectionError)
+    assert lab.store.events(lab.dataset, kinds=["label"]).empty  # nothing stored
+    assert lab.current == 0  # and the item is still the one to answer
+    lab.label("ham", note="fine")  # the store works on
+    sent = []
+    lab.card.send = lambda content, buffers=None: sent.append(content)
+    lab.card.handle(
+        {"type": "answer", "id": "c1", "seq": 1, "key": "1", "kind": "label", "value": "spam",
+         "note": "a\x00b", "seconds": 1.0, "client_time": None, "suggestion": None,
+         "showing": "2"}
+    )  # fmt: skip
+    assert [m["type"] for m in sent] == ["refuse"]  # refused once, not "retrying" forever
+    lab.close()
+
+
+@pytest.mark.postgres
+def test_postgres_data_errors_are_data_errors(postgres_schema):
+    from sqlalchemy import text
+
+    from nb_label.errors import StoreDataError
+
+    store = nbl.open_store(postgres_schema)
+    with (
+        pytest.raises(StoreDataError, match="refused the data"),
+        store._translated_errors(),
+        store._transaction(write=True) as connection,
+    ):
+        connection.execute(text("SELECT CAST('not a number' AS integer)"))
+    store.close()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from nb_label.errors import StoreDataError
 from nb_label.store.schema import EVENT_COLUMNS
 
 # Filled in by the store, never by the caller.
@@ -107,7 +108,7 @@ def event_row(event: Mapping, *, committed_at: dt.datetime) -> dict:
         value = event.get(name)
         if not isinstance(value, str) or not value:
             raise ValueError(f"Every event needs a non-empty string {name!r}; got {value!r}.")
-        row[name] = value
+        row[name] = _no_nul(value, name)
     for name in _OPTIONAL_TEXT:
         row[name] = _optional_text(event.get(name), name)
     for name in _OPTIONAL_FLOAT:
@@ -141,6 +142,17 @@ def _optional_text(value, name: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"The event's {name!r} must be a string or None; got {value!r}.")
+    return _no_nul(value, name)
+
+
+def _no_nul(value: str, name: str) -> str:
+    # PostgreSQL refuses NUL in text and SQLite would keep it: refused on both, so a store
+    # means the same on either, and the reason is the data's, not an outage.
+    if "\x00" in value:
+        raise StoreDataError(
+            f"the event's {name!r} holds a NUL character (\\x00), which a store cannot keep; "
+            "remove it and try again. Nothing was saved."
+        )
     return value
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from nb_label.errors import (
     StoreConnectionError,
     StoreCorruptError,
+    StoreDataError,
     StoreError,
     StoreLockedError,
     StoreReadOnlyError,
@@ -29,6 +30,7 @@ _SQLITE_MESSAGES = {
 _PG_READ_ONLY = "25006"
 _PG_LOCK_NOT_AVAILABLE = "55P03"
 _PG_CONNECTION_CLASSES = ("08", "28", "3D")  # connection, authorization, unknown database
+_PG_DATA_CLASSES = ("22",)  # data exception: bad value, out of range, bad encoding
 
 
 def translate(exc: DBAPIError, url: URL) -> StoreError:
@@ -88,6 +90,11 @@ def _postgres_error(exc: DBAPIError, original, reason: str, url: URL) -> StoreEr
             f"The store {where} is locked by another session for longer than the busy "
             f"timeout ({reason}). Nothing was written. Finish the other session's transaction, "
             "or open the store with a longer busy_timeout=, then try again."
+        )
+    if isinstance(exc, DataError) or state[:2] in _PG_DATA_CLASSES:
+        return StoreDataError(
+            f"The store {where} refused the data ({reason}). Nothing was saved, and sending it "
+            "again cannot help: change the value and try again."
         )
     if exc.connection_invalidated or state[:2] in _PG_CONNECTION_CLASSES or not state:
         return StoreConnectionError(
