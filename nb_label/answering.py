@@ -297,7 +297,9 @@ class Answering:
     def _stored_retraction(self, client_event_id: str | None) -> int | None:
         if client_event_id is None:
             return None
-        stored = self._store.event_for_client_id(client_event_id)
+        stored = self._store.event_for_client_id(
+            client_event_id, dataset=self.dataset, annotator=self.annotator
+        )
         if stored is None or stored["kind"] != "retract" or stored["annotator"] != self.annotator:
             return None
         return int(stored["id"])

@@ -53,3 +53,11 @@ class LabelSetConflict(ValueError):
 
     The message names what changed first and by whom; nothing was stored.
     """
+
+
+class ClientIdConflict(ValueError):
+    """An annotator reused a client event id for a different answer; nothing was stored."""
+
+
+class RetractionRefused(ValueError):
+    """A retraction that names no answer of the same annotator in the same dataset."""

@@ -18,7 +18,7 @@ from nb_label.store.schema import EVENT_COLUMNS
 # Filled in by the store, never by the caller.
 _STORE_SET = ("id", "committed_at")
 _REQUIRED_TEXT = ("dataset", "annotator", "kind")
-_OPTIONAL_TEXT = ("item_key", "note", "session_id")
+_OPTIONAL_TEXT = ("item_key", "note", "session_id", "content_sha")
 _OPTIONAL_FLOAT = ("seconds", "suggestion_p")
 
 _DTYPES = {
@@ -39,6 +39,7 @@ _DTYPES = {
     "suggestion_p": "float64",
     "retracts": "Int64",
     "labelset_version": "int64",
+    "content_sha": "str",
 }
 
 
@@ -114,7 +115,9 @@ def event_row(event: Mapping, *, committed_at: dt.datetime) -> dict:
     for name in _OPTIONAL_FLOAT:
         row[name] = _optional_float(event.get(name), name)
     client_id = event.get("client_event_id")
-    row["client_event_id"] = uuid.uuid4().hex if client_id is None else str(client_id)
+    if client_id is not None and (not isinstance(client_id, str) or not client_id):
+        raise ValueError(f"client_event_id must be a non-empty text or None; got {client_id!r}.")
+    row["client_event_id"] = uuid.uuid4().hex if client_id is None else _no_nul(client_id, "id")
     row["source"] = _optional_text(event.get("source"), "source") or "human"
     row["value"] = encode_json(event.get("value"), field="value")
     row["suggestion"] = encode_json(event.get("suggestion"), field="suggestion")

@@ -3,7 +3,8 @@
 Version 0 (nb_label before the ``store_version`` table): ``events`` without ``session_id``,
 ``suggestion``, ``suggestion_p`` and ``labelset_version``, and no index on
 (dataset, annotator, id). Version 1 adds them; version 2 (:mod:`nb_label.store.schema`) adds
-the ``slots`` table that assigns items when several annotators share a dataset.
+the ``slots`` table that assigns items when several annotators share a dataset; version 3
+scopes client event ids per (dataset, annotator) and adds ``content_sha``.
 
 Opening a store upgrades it in place, in one transaction: either every step lands or none.
 """
@@ -36,8 +37,41 @@ def _upgrade_1_to_2(connection: Connection) -> None:
     schema.slots.create(connection)
 
 
+def _upgrade_2_to_3(connection: Connection) -> None:
+    """Client ids unique per (dataset, annotator), not store-wide; ``content_sha`` added.
+
+    Every id unique in the whole store is unique in its scope too, so no event changes.
+    PostgreSQL drops the old constraint in place. SQLite cannot drop a table's UNIQUE
+    constraint, so the events are copied, in id order and with their ids, into a table of
+    the new layout (once, inside the upgrade's transaction).
+    """
+    spec = CreateColumn(schema.events.c.content_sha).compile(dialect=connection.dialect)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "ALTER TABLE events DROP CONSTRAINT IF EXISTS uq_events_client_event_id"
+        )
+        connection.exec_driver_sql(f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {spec}")
+        for index in schema.events.indexes:
+            index.create(connection, checkfirst=True)
+        return
+    old = [c.name for c in schema.events.columns if c.name != "content_sha"]
+    connection.exec_driver_sql("ALTER TABLE events RENAME TO events_v2")
+    for index in inspect(connection).get_indexes("events_v2"):
+        connection.exec_driver_sql(f'DROP INDEX IF EXISTS "{index["name"]}"')
+    schema.events.create(connection)
+    names = ", ".join(old)
+    connection.exec_driver_sql(
+        f"INSERT INTO events ({names}) SELECT {names} FROM events_v2 ORDER BY id"
+    )
+    connection.exec_driver_sql("DROP TABLE events_v2")
+
+
 #: ``MIGRATIONS[v]`` upgrades a store at version ``v`` to ``v + 1``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1, 1: _upgrade_1_to_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    0: _upgrade_0_to_1,
+    1: _upgrade_1_to_2,
+    2: _upgrade_2_to_3,
+}
 
 
 def stored_version(connection: Connection) -> int | None:

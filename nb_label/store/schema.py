@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 #: The layout version this code writes; :mod:`nb_label.store.migrations` upgrades older ones.
-STORE_VERSION = 2
+STORE_VERSION = 3
 
 #: Columns of :meth:`Store.events`, in order.
 EVENT_COLUMNS = (
@@ -43,6 +43,7 @@ EVENT_COLUMNS = (
     "suggestion_p",
     "retracts",
     "labelset_version",
+    "content_sha",
 )
 
 
@@ -97,7 +98,17 @@ events = Table(
     Column("suggestion_p", Float),
     Column("retracts", _BigId),
     Column("labelset_version", Integer, nullable=False, server_default=text("0")),
-    UniqueConstraint("client_event_id", name="uq_events_client_event_id"),
+    # A short hash of what the item showed when it was answered (layout 3).
+    Column("content_sha", String),
+)
+# A client id names one event of one annotator in one dataset (layout 3; before, the whole
+# store): a resend is stored once, and an id another annotator happens to use is another event.
+Index(
+    "uq_events_dataset_annotator_client",
+    events.c.dataset,
+    events.c.annotator,
+    events.c.client_event_id,
+    unique=True,
 )
 Index("ix_events_dataset_annotator_id", events.c.dataset, events.c.annotator, events.c.id)
 Index("ix_events_dataset_item_key", events.c.dataset, events.c.item_key)

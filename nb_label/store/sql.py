@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from nb_label.errors import StoreConnectionError, StoreError
+from nb_label.errors import ClientIdConflict, RetractionRefused, StoreConnectionError, StoreError
 from nb_label.store import encoding, engine, failures, migrations, schema, slots
 from nb_label.store.schema import EVENT_COLUMNS
 
@@ -30,9 +30,19 @@ _CHUNK = 500
 _INSERT_EVENT = _events.insert().returning(_events.c.id)
 # hashtext() turns the key into the advisory lock's number (PostgreSQL's own hash).
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
-_IDS_FOR_CLIENT_IDS = select(_events.c.client_event_id, _events.c.id).where(
-    _events.c.client_event_id.in_(bindparam("client_ids", expanding=True))
+_IDS_FOR_CLIENT_IDS = select(
+    _events.c.client_event_id, _events.c.id, _events.c.kind, _events.c.item_key,
+    _events.c.value, _events.c.note, _events.c.retracts,
+).where(
+    _events.c.dataset == bindparam("dataset"),
+    _events.c.annotator == bindparam("annotator"),
+    _events.c.client_event_id.in_(bindparam("client_ids", expanding=True)),
+)  # fmt: skip
+_RETRACTED = select(_events.c.dataset, _events.c.annotator, _events.c.kind).where(
+    _events.c.id == bindparam("id")
 )
+#: What a retraction may name: an answer, a gold label or a review decision.
+RETRACTABLE = ("label", "skip", "flag", "none_fits", "gold", "decision")
 
 
 class Store:
@@ -133,11 +143,10 @@ class Store:
                         also(connection)
                     return ids
             except IntegrityError:
-                # A client_event_id is already stored (a resend, or another writer's): that
-                # attempt rolled back; look the stored ones up and insert only the others.
+                # A client id of this annotator is stored already (a resend): that attempt
+                # rolled back; look the stored ones up and insert only the others.
                 with self._transaction(write=True) as connection:
-                    client_ids = {encoding.client_id_of(event) for event in events} - {None}
-                    known = self._ids_for_client_ids(connection, client_ids)
+                    known = self._ids_for_client_ids(connection, events)
                     ids = self._insert(connection, events, known=known)
                     if also is not None:
                         also(connection)
@@ -176,23 +185,35 @@ class Store:
         # Each event is checked inside the transaction: a bad event anywhere in the batch
         # rolls back the whole batch.
         for event in events:
-            client_id = encoding.client_id_of(event)
-            if client_id is not None and client_id in known:
-                ids.append(known[client_id])
+            scope = _scope(event)
+            if scope is not None and scope in known:
+                ids.append(_resent_id(known[scope], event))
                 continue
             row = encoding.event_row(event, committed_at=committed_at)
+            if row["kind"] == "retract":
+                _check_retraction(connection, row)
             new_id = connection.execute(_INSERT_EVENT, row).scalar_one()
-            known[row["client_event_id"]] = new_id
+            known[(row["dataset"], row["annotator"], row["client_event_id"])] = (
+                new_id, row["kind"], row["item_key"], row["value"], row["note"], row["retracts"]
+            )  # fmt: skip
             ids.append(new_id)
         return ids
 
-    def _ids_for_client_ids(self, connection: Connection, client_ids: set[str]) -> dict:
+    def _ids_for_client_ids(self, connection: Connection, events: list[Mapping]) -> dict:
+        """The stored events of these client ids, each in its (dataset, annotator) scope."""
+        wanted: dict[tuple[str, str], set[str]] = {}
+        for event in events:
+            scope = _scope(event)
+            if scope is not None:
+                wanted.setdefault(scope[:2], set()).add(scope[2])
         found = {}
-        ordered = sorted(client_ids)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ordered[start : start + _CHUNK]
-            rows = connection.execute(_IDS_FOR_CLIENT_IDS, {"client_ids": chunk}).all()
-            found.update(dict(rows))
+        for (dataset, annotator), client_ids in wanted.items():
+            ordered = sorted(client_ids)
+            for start in range(0, len(ordered), _CHUNK):
+                chunk = ordered[start : start + _CHUNK]
+                params = {"dataset": dataset, "annotator": annotator, "client_ids": chunk}
+                for cid, *stored in connection.execute(_IDS_FOR_CLIENT_IDS, params).all():
+                    found[(dataset, annotator, cid)] = tuple(stored)
         return found
 
     # -- reading ---------------------------------------------------------------------------
@@ -308,9 +329,20 @@ class Store:
             query = query.where(_events.c.id > _as_id(since_id))
         return query.order_by(_events.c.id)
 
-    def event_for_client_id(self, client_event_id: str) -> dict | None:
-        """The stored event with this ``client_event_id`` as a dict, or None."""
+    def event_for_client_id(
+        self, client_event_id: str, *, dataset: str | None = None, annotator: str | None = None
+    ) -> dict | None:
+        """The stored event with this ``client_event_id`` as a dict, or None.
+
+        A client id names one event of one annotator in one dataset: give ``dataset`` and
+        ``annotator`` (without them, the first event with that id anywhere).
+        """
         query = select(_events).where(_events.c.client_event_id == str(client_event_id))
+        if dataset is not None:
+            query = query.where(_events.c.dataset == dataset)
+        if annotator is not None:
+            query = query.where(_events.c.annotator == annotator)
+        query = query.order_by(_events.c.id).limit(1)
         with self._translated_errors(), self._transaction(write=False) as connection:
             row = connection.execute(query).mappings().first()
         return None if row is None else encoding.event_dict(row)
@@ -488,6 +520,54 @@ class Store:
             if self._url.password:
                 raise error from None
             raise error from exc
+
+
+def _scope(event: Mapping) -> tuple[str, str, str] | None:
+    """(dataset, annotator, client id): what a client id is unique within."""
+    client_id = encoding.client_id_of(event)
+    if client_id is None or not isinstance(event, Mapping):
+        return None
+    return (event.get("dataset"), event.get("annotator"), client_id)
+
+
+def _resent_id(stored: tuple, event: Mapping) -> int:
+    """The stored event's id for a resend; a different answer under the same id is refused."""
+    event_id, kind, item_key, value, note, retracts = stored
+    again = (
+        kind == event.get("kind")
+        and item_key == event.get("item_key")
+        and value == encoding.encode_json(event.get("value"), field="value")
+        and (note or None) == (event.get("note") or None)
+        and retracts == event.get("retracts")
+    )
+    if not again:
+        raise ClientIdConflict(
+            f"client id {encoding.client_id_of(event)!r} of {event.get('annotator')!r} already "
+            f"names another event ({kind} of item {item_key}); nothing was stored. A resend "
+            "must repeat the same answer; a new answer needs a new id"
+        )
+    return event_id
+
+
+def _check_retraction(connection: Connection, row: Mapping) -> None:
+    """A retraction names an answer of the same annotator in the same dataset, or nothing."""
+    if row["retracts"] is None:
+        raise RetractionRefused("a retraction must name the event it retracts (retracts=)")
+    named = connection.execute(_RETRACTED, {"id": row["retracts"]}).first()
+    if named is None or named.dataset != row["dataset"]:
+        raise RetractionRefused(
+            f"event {row['retracts']} is not an event of dataset {row['dataset']!r}; "
+            "nothing was retracted"
+        )
+    if named.annotator != row["annotator"]:
+        raise RetractionRefused(
+            f"event {row['retracts']} is {named.annotator!r}'s; nobody retracts another "
+            "person's answer (owners overrule with review decisions). Nothing was retracted"
+        )
+    if named.kind not in RETRACTABLE:
+        raise RetractionRefused(
+            f"event {row['retracts']} is a {named.kind} event, which cannot be retracted"
+        )
 
 
 def _check_folder(url) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from nb_label import errors
 from nb_label.errors import (
+    ClientIdConflict,
     StoreConnectionError,
     StoreCorruptError,
     StoreError,
@@ -140,8 +141,9 @@ def test_a_failed_append_keeps_every_committed_event(store_target, make_event):
             store.append_many([make_event(10), make_event(11, value=object())])
         with pytest.raises(ValueError):
             store.append(make_event(12, kind=None))
-        # A resend with changed content is not a failure, and changes nothing either.
-        store.append(make_event(0, client_event_id="e0", value="changed"))
+        # The same client id for different content is refused, and changes nothing either.
+        with pytest.raises(ClientIdConflict, match="another event"):
+            store.append(make_event(0, client_event_id="e0", value="changed"))
     with open_store(store_target) as reopened:
         pd.testing.assert_frame_equal(reopened.events(), before)
 

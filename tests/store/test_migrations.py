@@ -138,7 +138,7 @@ def test_reopening_does_not_upgrade_again(v0_target):
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version FROM store_version")).scalars().all()
     engine.dispose()
-    assert versions == [1, 2]
+    assert versions == [1, 2, 3]
 
 
 def test_a_version_1_store_gains_the_slots_table_and_keeps_its_events(store_target):
@@ -147,11 +147,11 @@ def test_a_version_1_store_gains_the_slots_table_and_keeps_its_events(store_targ
     engine = create_engine(store_target if "://" in store_target else f"sqlite:///{store_target}")
     with engine.begin() as connection:  # take the store back to layout version 1
         connection.execute(text("DROP TABLE slots"))
-        connection.execute(text("DELETE FROM store_version WHERE version = 2"))
+        connection.execute(text("DELETE FROM store_version WHERE version >= 2"))
     engine.dispose()
     assert "slots" not in _tables(store_target)
     with open_store(store_target) as store:
-        assert store.version == STORE_VERSION == 2
+        assert store.version == STORE_VERSION == 3
         assert store.events()["value"].tolist() == ["spam"]
         assert store.ensure_slots("sms", ['"a"', '"b"'], 2) == 4
     assert {"item_key", "slot", "annotator", "leased_until", "done"} <= _columns(
@@ -199,3 +199,42 @@ def _digest(target: str) -> str | None:
     if "://" in target:
         return None
     return hashlib.sha256(Path(target).read_bytes()).hexdigest()
+
+
+def test_a_store_made_at_layout_2_opens_with_every_event_and_label(tmp_path):
+    """``store_v2.db`` was written by nb_label at layout 2 (see fixtures/make_v2.py)."""
+    import nb_label as nbl
+
+    path = tmp_path / "v2.db"
+    shutil.copyfile(FIXTURES / "store_v2.db", path)
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT max(version) FROM store_version").fetchone() == (2,)
+    before = raw.execute(f"SELECT {', '.join(V0_ONLY)} FROM events ORDER BY id").fetchall()
+    raw.close()
+    texts = pd.DataFrame({"text": [f"message {i}" for i in range(8)]})
+    ana = nbl.Labeller(
+        texts, show="text", labels=["ham", "scam"], store=str(path), annotator="ana",
+        dataset="sms", overlap=2,
+    )  # fmt: skip
+    assert ana.store.version == STORE_VERSION == 3
+    assert ana.schema.values == ["ham", "scam"]
+    notes = ana.annotations["note"]
+    labels = ana.annotations["label"]
+    assert labels.tolist()[:2] == ["scam", "ham"] and pd.isna(labels.iloc[2])  # renamed, kept
+    assert notes.iloc[0] == "a prize" and ana.annotations.loc[2, "state"] == "flagged"
+    events = ana.store.events(ana.dataset)
+    assert "content_sha" in events and events["content_sha"].isna().all()
+    ana.close()
+    raw = sqlite3.connect(path)
+    after = raw.execute(f"SELECT {', '.join(V0_ONLY)} FROM events ORDER BY id").fetchall()
+    indexes = {row[1] for row in raw.execute("PRAGMA index_list('events')")}
+    raw.close()
+    assert after == before  # every event, field for field, with its id
+    assert "uq_events_dataset_annotator_client" in indexes
+    # The old store-wide scope is gone: another annotator may use an id ana used.
+    with nbl.open_store(path) as store:
+        cid = before[1][1]
+        event = {"dataset": "sms", "annotator": "cem", "kind": "label", "item_key": '"0"',
+                 "value": "ham", "client_event_id": cid}  # fmt: skip
+        again = store.append(event)
+        assert again > before[-1][0]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nb_label.errors import StoreError
+from nb_label.errors import ClientIdConflict, RetractionRefused, StoreError
 from nb_label.store import EVENT_COLUMNS, Store, open_store
 
 UTC = dt.timezone.utc
@@ -22,8 +22,8 @@ UTC = dt.timezone.utc
 
 def test_event_columns_are_in_the_documented_order():
     assert EVENT_COLUMNS[:3] == ("id", "client_event_id", "dataset")
-    assert EVENT_COLUMNS[-1] == "labelset_version"
-    assert len(set(EVENT_COLUMNS)) == len(EVENT_COLUMNS) == 17
+    assert EVENT_COLUMNS[-2:] == ("labelset_version", "content_sha")
+    assert len(set(EVENT_COLUMNS)) == len(EVENT_COLUMNS) == 18
 
 
 def test_append_stores_every_field_and_reads_it_back(store):
@@ -90,11 +90,35 @@ def test_ids_increase_and_numpy_values_are_stored_as_json(store, make_event):
 
 def test_resending_a_client_event_id_stores_it_once(store, make_event):
     first = store.append(make_event(1, client_event_id="card-7"))
-    again = store.append(make_event(1, client_event_id="card-7", value="different"))
+    again = store.append(make_event(1, client_event_id="card-7"))
     assert again == first
+    with pytest.raises(ClientIdConflict, match="another event"):  # never acked as stored
+        store.append(make_event(1, client_event_id="card-7", value="different"))
     frame = store.events()
     assert len(frame) == 1
     assert frame.loc[0, "value"] == make_event(1)["value"]
+
+
+def test_a_client_id_is_scoped_to_one_annotator_of_one_dataset(store, make_event):
+    ana = store.append(make_event(1, client_event_id="same", annotator="ana"))
+    bob = store.append(make_event(1, client_event_id="same", annotator="bob"))
+    other = store.append(make_event(1, client_event_id="same", annotator="ana", dataset="b"))
+    assert len({ana, bob, other}) == 3  # three events, none taken for another's
+    found = store.event_for_client_id("same", dataset=make_event(1)["dataset"], annotator="bob")
+    assert found["id"] == bob
+
+
+def test_a_retraction_names_only_the_same_annotators_answer(store, make_event):
+    ana = store.append(make_event(1, annotator="ana"))
+    bob_retract = {**make_event(2, annotator="bob"), "kind": "retract", "retracts": ana}
+    with pytest.raises(RetractionRefused, match="nobody retracts another person's"):
+        store.append(bob_retract)
+    with pytest.raises(RetractionRefused, match="not an event of dataset"):
+        store.append({**make_event(3, annotator="ana"), "kind": "retract", "retracts": 999})
+    own = store.append({**make_event(4, annotator="ana"), "kind": "retract", "retracts": ana})
+    with pytest.raises(RetractionRefused, match="cannot be retracted"):  # not a retraction
+        store.append({**make_event(5, annotator="ana"), "kind": "retract", "retracts": own})
+    assert store.events()["kind"].tolist() == ["label", "retract"]
 
 
 def test_append_many_returns_ids_in_order_and_is_idempotent(store, make_event):
