@@ -190,6 +190,7 @@ class Answering:
             source=source,
             session_id=self.session_id,
             labelset_version=self._labelset.version,
+            content_sha=self._source.content_sha(position),  # what was shown, to notice edits
             **fields,
         )
         also = self._sharing.slot_update(position, action)

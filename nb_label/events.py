@@ -60,6 +60,7 @@ def make_event(
     suggestion: dict | None = None,
     retracts: int | None = None,
     encoded_key: str | None = None,
+    content_sha: str | None = None,
 ) -> dict[str, Any]:
     """Build one event as the store appends it.
 
@@ -82,6 +83,8 @@ def make_event(
         When the writer made it; now if not given.
     suggestion : dict, optional
         ``{"value": ..., "p": ...}``: the suggestion shown with the item, if any.
+    content_sha : str, optional
+        A short hash of what the item showed when it was answered.
 
     Returns
     -------
@@ -105,6 +108,7 @@ def make_event(
         "suggestion_p": None if suggestion is None else suggestion.get("p"),
         "retracts": None if retracts is None else int(retracts),
         "labelset_version": int(labelset_version),
+        "content_sha": content_sha,
     }
 
 

@@ -125,7 +125,8 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         self._duplicates = self._source.duplicate_groups() if label_duplicates else None
         self._owns_store = not isinstance(store, Store)
         self._store = open_store(store)
-        self.dataset = dataset or self._source.default_dataset_name()
+        self._message = ""
+        self.dataset = dataset or self._default_dataset()
         self.session_id = uuid.uuid4().hex
         self._check_dataset()
         check_distinct(self.annotator, self._store.annotators(self.dataset))
@@ -143,7 +144,6 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         )
         self._observers: list[Callable[[dict], None]] = []
         self._answer_hooks: list[Callable[..., Any]] = []
-        self._message = ""
         self._history: list[int] = []  # positions of this session's answers, for undo
         self._retractions: dict[str, int] = {}  # this session's retraction client ids -> ids
         self._shown: list[int] = []  # positions shown in this session, for back()
@@ -178,19 +178,67 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         self._shown_at = time.monotonic()
 
     # -- set-up -------------------------------------------------------------------------------
+    #: Ends the default dataset name of labellers whose answers are of another shape.
+    dataset_suffix = ""
+
+    def _default_dataset(self) -> str:
+        """The default name, or the one an earlier version gave this data, if it is stored."""
+        suffix = self.dataset_suffix
+        name = self._source.default_dataset_name() + suffix
+        known = set(self._store.datasets()["name"])
+        legacy = self._source.legacy_dataset_name() + suffix
+        if name not in known and legacy in known:
+            return legacy  # labels given before this version named datasets by their keys
+        if name not in known:
+            prefix = "+".join(self._source.columns) + "-"
+            others = sorted(
+                k for k in known
+                if k.startswith(prefix) and (k.endswith(suffix) if suffix else "/" not in k)
+            )  # fmt: skip
+            if others:  # never a silent empty start beside earlier work on such data
+                self._message = (
+                    f"started a new dataset {name!r}; this store also holds {others} for the "
+                    "same columns: pass dataset='<name>' to continue one of them"
+                )
+        return name
+
     def _check_dataset(self) -> None:
+        """This frame is the stored dataset: its keys match, whatever the rows' order.
+
+        The quick check compares a fixed sample of rows; only when it differs (rows
+        reordered, edited, filtered) are the keys answered so far looked up in this frame's
+        index, since labels are kept by index label.
+        """
         fingerprint = self._source.fingerprint()
         stored = self._store.ensure_dataset(self.dataset, fingerprint)
-        changes = fingerprint_changes(stored, fingerprint)
-        if changes:
+        if stored.get("columns", fingerprint["columns"]).keys() != fingerprint["columns"].keys():
             raise ValueError(
-                f"the data differs from dataset {self.dataset!r} in the store: "
-                + "; ".join(changes)
-                + ". Labels are kept by item key; to label this data as a new dataset pass "
-                "dataset='<new name>'"
+                f"dataset {self.dataset!r} in the store shows the columns "
+                f"{list(stored['columns'])}, this labeller {list(fingerprint['columns'])}; "
+                "show the same columns, or pass dataset='<new name>' for a new dataset"
             )
-        if fingerprint["n_rows"] > stored["n_rows"]:
-            self._store.update_dataset(self.dataset, fingerprint)  # rows appended at the end
+        if not fingerprint_changes(stored, fingerprint):
+            if fingerprint["n_rows"] > stored["n_rows"]:
+                self._store.update_dataset(self.dataset, fingerprint)  # rows appended
+            return
+        _names, rows = self._store.event_rows(self.dataset, columns=["item_key"])
+        keys = {row[0] for row in rows if row[0] is not None}
+        if keys:
+            index = self._source.df.index
+            found = sum(1 for k in keys if _decodes_into(k, index))
+            if found == 0:  # reordered, edited or filtered frames keep some answered keys
+                self._refuse_keys(matching=found, answered=len(keys))
+        self._store.update_dataset(self.dataset, fingerprint)  # the frame as it is now
+
+    def _refuse_keys(self, *, matching: int, answered: int) -> None:
+        raise ValueError(
+            f"dataset {self.dataset!r} in the store has answers on {answered:,} items, and "
+            f"this frame's index holds {matching:,} of them: labels are kept by index label, "
+            "so this is not the same data (was the index reset, or is this another frame?). "
+            "Use the frame with the index the labels were given on (to label only some "
+            "rows, pass where= instead of filtering the frame), or pass dataset='<new name>' "
+            "to label this frame as a new dataset"
+        )
 
     def _load_answers(self) -> None:
         """Read this annotator's active answers from the store into the item book."""
@@ -428,3 +476,10 @@ def _as_view(view: Any, source: DataSource) -> View:
     if callable(view):
         return CallableView(view)
     raise ValueError("view= must have a render(row) method or be a function of a row")
+
+
+def _decodes_into(key_text: str, index: pd.Index) -> bool:
+    try:
+        return decode_key(key_text) in index
+    except (ValueError, TypeError):
+        return False

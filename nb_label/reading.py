@@ -16,6 +16,7 @@ import pandas as pd
 from nb_label._keys import decode_key, encode_key
 from nb_label.events import public_event
 from nb_label.names import check_annotator
+from nb_label.results import active_answers
 
 
 class Reading:
@@ -36,7 +37,23 @@ class Reading:
 
         events = self._store.events(self.dataset, annotator=self.annotator)
         frame = annotations_frame(events, self._source.df.index)
-        return answer_columns(map_labels(frame, self._labelset), self.answer, self._labelset)
+        frame = answer_columns(map_labels(frame, self._labelset), self.answer, self._labelset)
+        frame["content_changed"] = self._content_changed(events, frame.index)
+        return frame
+
+    def _content_changed(self, events: pd.DataFrame, index: pd.Index) -> pd.Series:
+        """Per item: True if its label was given while it showed something else (an edited
+        cell, or rows renumbered by ``reset_index``); missing where unknown."""
+        changed = pd.Series(pd.NA, index=index, dtype="boolean")
+        labels = active_answers(events)
+        labels = labels[(labels["kind"] == "label") & labels["content_sha"].notna()]
+        latest = labels.groupby("item_key", sort=False).tail(1)
+        keys = [decode_key(k) for k in latest["item_key"]]
+        positions = index.get_indexer(keys)
+        for position, sha in zip(positions.tolist(), latest["content_sha"], strict=True):
+            if position >= 0:
+                changed.iloc[position] = self._source.content_sha(position) != sha
+        return changed
 
     def item_history(self, item_key: Hashable) -> pd.DataFrame:
         """Every event about one item, by every annotator, oldest first."""

@@ -157,10 +157,19 @@ class DataSource:
             digest.update(b"\x1f" + _cell_bytes(self.df[column].iat[position]))
         return digest.hexdigest()
 
+    def content_sha(self, position: int) -> str:
+        """A short hash of what one item shows (its shown cells), stored with each answer."""
+        digest = hashlib.blake2b(digest_size=8)
+        for column in self.columns:
+            digest.update(b"\x1f" + _cell_bytes(self.df[column].iat[position]))
+        return digest.hexdigest()
+
     def fingerprint(self) -> dict[str, Any]:
         """A cheap identity of the data: shape, dtypes and a fixed sample of rows.
 
-        It never hashes a whole column: hashing a million texts costs a third of a second.
+        When it matches the stored one, the frame is the stored dataset as it was (rows
+        appended at the end included). It never hashes a whole column: hashing a million
+        texts costs a third of a second.
         """
         sample = {str(p): self._row_digest(p) for p in _sample_positions(self.n_rows)}
         return {
@@ -170,12 +179,27 @@ class DataSource:
             "sample": sample,
         }
 
-    def default_dataset_name(self) -> str:
-        """A dataset name from the shown columns and the first rows, stable under appends."""
-        fingerprint = self.fingerprint()
-        head = [fingerprint["sample"][str(p)] for p in range(min(_HEAD_ROWS, self.n_rows))]
+    def legacy_dataset_name(self) -> str:
+        """The default name earlier versions gave: the shown columns and the first rows."""
+        head = [self._row_digest(p) for p in range(min(_HEAD_ROWS, self.n_rows))]
         digest = hashlib.blake2b("|".join(head).encode(), digest_size=4).hexdigest()
         return f"{'+'.join(self.columns)}-{digest}"
+
+    def default_dataset_name(self) -> str:
+        """The dataset's default name in the store.
+
+        A frame whose rows are numbered (a RangeIndex from 0) has no keys of its own: its
+        name holds a digest of its first rows' content, so two different frames never
+        continue each other's labels. A frame with an index of its own is named by the
+        shown columns and the index's name and type, so reordering, editing or filtering
+        its rows keeps the name; its keys are then checked against the store's.
+        """
+        index = self.df.index
+        if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+            return self.legacy_dataset_name()
+        meta = f"{list(index.names)!r}|{index.dtype}|{index.nlevels}"
+        digest = hashlib.blake2b(meta.encode(), digest_size=4).hexdigest()
+        return f"{'+'.join(self.columns)}-k{digest}"
 
 
 def _cell_bytes(value: Any) -> bytes:

@@ -217,10 +217,11 @@ def test_an_annotator_with_different_data_is_refused_and_nothing_saved_is_touche
     ana = labeller(df, store_target, "ana", dataset="shared")
     ana.label("spam")
     ana.close()
-    changed = df.copy()
-    changed.loc[3, "text"] = "a different message"
-    with pytest.raises(ValueError, match="data differs from dataset 'shared'.*dataset="):
-        labeller(changed, store_target, "ben", dataset="shared")
+    other = df.set_axis([f"other-{i}" for i in range(len(df))])  # another frame's keys
+    with pytest.raises(
+        ValueError, match="dataset .shared. in the store has answers on 1 items.*holds 0 of them"
+    ):
+        labeller(other, store_target, "ben", dataset="shared")
     again = labeller(df, store_target, "ana", dataset="shared")
     assert again.annotations.loc[0, "label"] == "spam"
     again.close()

@@ -140,12 +140,17 @@ def test_duplicate_label_names_refused(df, db):
         nbl.Labeller(df, show="text", labels=["spam", "Spam"], store=db)
 
 
-def test_changed_data_says_what_changed(df, db):
-    make(df, db).close()
+def test_an_edited_cell_continues_the_dataset_and_marks_the_answer(df, db):
+    lab = make(df, db)
+    lab.label("spam", item_key=11)
+    lab.close()
     changed = df.copy()
     changed.loc[11, "text"] = "edited"
-    with pytest.raises(ValueError, match="positions \\[1\\]"):
-        make(changed, db, dataset=make(df, db).dataset)
+    again = make(changed, db)
+    assert again.dataset == lab.dataset  # the same index: the same dataset, labels kept
+    assert again.annotations.loc[11, "label"] == "spam"
+    assert bool(again.annotations.loc[11, "content_changed"])  # given on another text
+    assert not again.annotations.loc[[12, 13], "content_changed"].fillna(False).any()
 
 
 def test_html_stays_data(df, db):

@@ -18,7 +18,6 @@ import pandas as pd
 
 from nb_label._keys import encode_key
 from nb_label.labeller import Labeller
-from nb_label.source import DataSource
 from nb_label.spans.kind import Spans, text_of
 from nb_label.spans.offsets import Span, text_sha256
 from nb_label.spans.suggest import as_suggester, suggested_spans
@@ -67,6 +66,8 @@ class SpanLabeller(Labeller):
     >>> lab.annotations["spans"]
     """
 
+    dataset_suffix = "/spans"  # apart from a class-label dataset of the same column
+
     def __init__(
         self,
         df: pd.DataFrame,
@@ -89,8 +90,6 @@ class SpanLabeller(Labeller):
         self._column = show
         self._suggester = as_suggester(suggest)
         self._span_suggestions: dict[int, list[Span]] = {}
-        if dataset is None:
-            dataset = DataSource(df, show=show, where=where).default_dataset_name() + "/spans"
         super().__init__(
             df,
             show=show,
