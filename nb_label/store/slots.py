@@ -105,6 +105,7 @@ def claim(
                 _slots.c.id,
                 _slots.c.item_key,
                 _slots.c.annotator,
+                _slots.c.session_id,
                 _slots.c.leased_until,
                 _slots.c.done,
             )
@@ -129,6 +130,12 @@ def claim(
         if mine is not None:
             if mine.done:
                 closed.add(key)
+            elif (
+                mine.session_id not in (None, session_id)
+                and mine.leased_until is not None
+                and mine.leased_until >= now
+            ):
+                pass  # held by this person's other notebook: one person, each item once
             else:
                 renew_ids.append(mine.id)
                 granted.append(key)
