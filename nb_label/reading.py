@@ -29,8 +29,9 @@ class Reading:
 
         Columns: ``label`` (mapped through later renames and merges), ``original_label``
         (as given), ``note``, ``state``, ``flagged``, ``annotator``, ``labelled_at``,
-        ``seconds``, ``labelset_version``. Unlabelled items hold missing values; items whose
-        label was split are ``unlabelled`` again, with the old label kept in
+        ``seconds``, ``labelset_version``, ``content_changed`` (True where the label was
+        given while the item showed something else). Unlabelled items hold missing values;
+        items whose label was split are ``unlabelled`` again, with the old label kept in
         ``original_label``.
         """
         from nb_label.results import annotations_frame, answer_columns, map_labels
