@@ -324,6 +324,25 @@ class Answering:
                 return key
         raise LookupError("nothing to undo in this session")
 
+    def flag_unshowable(self) -> int:
+        """Flag the items the view could not show (a missing or corrupt image file, say).
+
+        The card calls this after sending a buffer; each such item gets one ``flag`` event
+        with the reason as its note (source ``"view"``), so it waits in the review queue
+        instead of being lost. Returns how many were flagged.
+        """
+        pending = self._feed.take_unshowable()
+        here = None if self._current is None else encode_key(self._source.key_at(self._current))
+        for position, problem in pending.items():
+            self.submit(
+                "flag",
+                item_key=self._source.key_at(position),
+                note=f"could not be shown: {problem}",
+                source="view",
+                showing=here,  # the item stays where it is: the person still sees it
+            )
+        return len(pending)
+
     # -- names of earlier releases, kept for one release ----------------------------------------
     def record_answer(self, position: int, kind: str, value: Any, **fields: Any) -> int:
         """Deprecated: use :meth:`submit` (``submit(kind, value, item_key=...)``)."""

@@ -24,8 +24,9 @@ from nb_label._state import ANSWER_KINDS, Answer
 from nb_label.answering import Answering
 from nb_label.answers import as_answer, label_set_for, uses_labels
 from nb_label.assign import Assignment, check_overlap
-from nb_label.events import active_mask, public_event
+from nb_label.events import active_mask
 from nb_label.feed import CardFeed
+from nb_label.identity import check_dataset, default_dataset
 from nb_label.items import ItemBook
 from nb_label.labelset import LabelSetLog
 from nb_label.listening import Listening
@@ -33,7 +34,7 @@ from nb_label.moving import Moving
 from nb_label.names import check_annotator, check_distinct
 from nb_label.reading import Reading
 from nb_label.sharing import SharedDataset, Sharing
-from nb_label.source import DataSource, fingerprint_changes
+from nb_label.source import DataSource
 from nb_label.store import Store, open_store
 from nb_label.views import CallableView, default_view
 
@@ -126,9 +127,13 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         self._owns_store = not isinstance(store, Store)
         self._store = open_store(store)
         self._message = ""
-        self.dataset = dataset or self._default_dataset()
+        if dataset is None:
+            dataset, self._message = default_dataset(
+                self._source, self._store, suffix=self.dataset_suffix
+            )
+        self.dataset = dataset
         self.session_id = uuid.uuid4().hex
-        self._check_dataset()
+        check_dataset(self._source, self._store, self.dataset)
         check_distinct(self.annotator, self._store.annotators(self.dataset))
         self._labelset = LabelSetLog(self._store, self.dataset, annotator=self.annotator)
         if schema is not None:  # numbers and captions have no label set
@@ -180,65 +185,6 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
     # -- set-up -------------------------------------------------------------------------------
     #: Ends the default dataset name of labellers whose answers are of another shape.
     dataset_suffix = ""
-
-    def _default_dataset(self) -> str:
-        """The default name, or the one an earlier version gave this data, if it is stored."""
-        suffix = self.dataset_suffix
-        name = self._source.default_dataset_name() + suffix
-        known = set(self._store.datasets()["name"])
-        legacy = self._source.legacy_dataset_name() + suffix
-        if name not in known and legacy in known:
-            return legacy  # labels given before this version named datasets by their keys
-        if name not in known:
-            prefix = "+".join(self._source.columns) + "-"
-            others = sorted(
-                k for k in known
-                if k.startswith(prefix) and (k.endswith(suffix) if suffix else "/" not in k)
-            )  # fmt: skip
-            if others:  # never a silent empty start beside earlier work on such data
-                self._message = (
-                    f"started a new dataset {name!r}; this store also holds {others} for the "
-                    "same columns: pass dataset='<name>' to continue one of them"
-                )
-        return name
-
-    def _check_dataset(self) -> None:
-        """This frame is the stored dataset: its keys match, whatever the rows' order.
-
-        The quick check compares a fixed sample of rows; only when it differs (rows
-        reordered, edited, filtered) are the keys answered so far looked up in this frame's
-        index, since labels are kept by index label.
-        """
-        fingerprint = self._source.fingerprint()
-        stored = self._store.ensure_dataset(self.dataset, fingerprint)
-        if stored.get("columns", fingerprint["columns"]).keys() != fingerprint["columns"].keys():
-            raise ValueError(
-                f"dataset {self.dataset!r} in the store shows the columns "
-                f"{list(stored['columns'])}, this labeller {list(fingerprint['columns'])}; "
-                "show the same columns, or pass dataset='<new name>' for a new dataset"
-            )
-        if not fingerprint_changes(stored, fingerprint):
-            if fingerprint["n_rows"] > stored["n_rows"]:
-                self._store.update_dataset(self.dataset, fingerprint)  # rows appended
-            return
-        _names, rows = self._store.event_rows(self.dataset, columns=["item_key"])
-        keys = {row[0] for row in rows if row[0] is not None}
-        if keys:
-            index = self._source.df.index
-            found = sum(1 for k in keys if _decodes_into(k, index))
-            if found == 0:  # reordered, edited or filtered frames keep some answered keys
-                self._refuse_keys(matching=found, answered=len(keys))
-        self._store.update_dataset(self.dataset, fingerprint)  # the frame as it is now
-
-    def _refuse_keys(self, *, matching: int, answered: int) -> None:
-        raise ValueError(
-            f"dataset {self.dataset!r} in the store has answers on {answered:,} items, and "
-            f"this frame's index holds {matching:,} of them: labels are kept by index label, "
-            "so this is not the same data (was the index reset, or is this another frame?). "
-            "Use the frame with the index the labels were given on (to label only some "
-            "rows, pass where= instead of filtering the frame), or pass dataset='<new name>' "
-            "to label this frame as a new dataset"
-        )
 
     def _load_answers(self) -> None:
         """Read this annotator's active answers from the store into the item book."""
@@ -392,21 +338,6 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
             self._see_others()
         return self._labelset.refresh()
 
-    def _see_others(self) -> None:
-        """Tell ``on_answer`` callbacks about answers others committed since the last look."""
-        names, rows = self._store.event_rows(
-            self.dataset, kinds=[*ANSWER_KINDS, "retract"], since_id=self._others_seen
-        )
-        if not rows:
-            return
-        self._others_seen = rows[-1][names.index("id")]
-        events = []
-        for row in rows:
-            event = dict(zip(names, row, strict=True))
-            if event["annotator"] != self.annotator:
-                events.append(public_event(event, event["id"], decode_key(event["item_key"])))
-        self._run_hooks(events)
-
     # -- the card -----------------------------------------------------------------------------
     def card_item(self, position: int) -> dict[str, Any]:
         """One item as the card's buffer holds it (see docs/protocol.md)."""
@@ -419,25 +350,6 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         if isinstance(value, list):
             return all(v in self._labelset for v in value)
         return value in self._labelset
-
-    def flag_unshowable(self) -> int:
-        """Flag the items the view could not show (a missing or corrupt image file, say).
-
-        The card calls this after sending a buffer; each such item gets one ``flag`` event
-        with the reason as its note (source ``"view"``), so it waits in the review queue
-        instead of being lost. Returns how many were flagged.
-        """
-        pending = self._feed.take_unshowable()
-        here = None if self._current is None else encode_key(self._source.key_at(self._current))
-        for position, problem in pending.items():
-            self.submit(
-                "flag",
-                item_key=self._source.key_at(position),
-                note=f"could not be shown: {problem}",
-                source="view",
-                showing=here,  # the item stays where it is: the person still sees it
-            )
-        return len(pending)
 
     @property
     def card(self):
@@ -476,10 +388,3 @@ def _as_view(view: Any, source: DataSource) -> View:
     if callable(view):
         return CallableView(view)
     raise ValueError("view= must have a render(row) method or be a function of a row")
-
-
-def _decodes_into(key_text: str, index: pd.Index) -> bool:
-    try:
-        return decode_key(key_text) in index
-    except (ValueError, TypeError):
-        return False

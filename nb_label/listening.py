@@ -11,6 +11,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from nb_label._keys import decode_key
+from nb_label._state import ANSWER_KINDS
+from nb_label.events import public_event
+
 
 class Listening:
     """Observers and ``on_answer`` callbacks (a part of :class:`nb_label.Labeller`)."""
@@ -84,6 +88,21 @@ class Listening:
     def _set_message(self, text: str) -> None:
         self._message = str(text)
         self._emit("message", text=self._message)
+
+    def _see_others(self) -> None:
+        """Tell ``on_answer`` callbacks about answers others committed since the last look."""
+        names, rows = self._store.event_rows(
+            self.dataset, kinds=[*ANSWER_KINDS, "retract"], since_id=self._others_seen
+        )
+        if not rows:
+            return
+        self._others_seen = rows[-1][names.index("id")]
+        events = []
+        for row in rows:
+            event = dict(zip(names, row, strict=True))
+            if event["annotator"] != self.annotator:
+                events.append(public_event(event, event["id"], decode_key(event["item_key"])))
+        self._run_hooks(events)
 
 
 def _takes_argument(callback: Callable[..., Any]) -> bool:

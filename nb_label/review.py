@@ -4,6 +4,9 @@ A decision is an event of kind ``"decision"`` (the decided label, the reviewer's
 :func:`nb_label.consensus` then takes the decided label for that item. The UI is plain
 ipywidgets with text widgets only, so data and notes never reach the page as HTML, and every
 button has a method that does the same from code.
+
+Over 400 lines because the reviewer's widget and the decisions it stores share one state;
+splitting them would pass that state back and forth.
 """
 
 from __future__ import annotations

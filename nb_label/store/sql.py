@@ -1,4 +1,8 @@
-"""The append-only event store on SQLite or PostgreSQL (SQLAlchemy Core, one code path)."""
+"""The append-only event store on SQLite or PostgreSQL (SQLAlchemy Core, one code path).
+
+Over 400 lines because it is the one class every reader and writer of the store goes
+through; the SQL of leases lives in ``slots`` and of upgrades in ``migrations``.
+"""
 
 from __future__ import annotations
 

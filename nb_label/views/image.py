@@ -4,6 +4,9 @@ An image reaches the card as a ``data:image/...;base64,`` URL inside an ``image`
 ``docs/protocol.md``). Nothing is read up front: a view renders an item only when the item
 enters the card's buffer, and keeps the encoded result in a small LRU cache (the buffer is
 rebuilt after every retrain, and back/goto show items again).
+
+Over 400 lines because decoding, the byte cap, the cache and odd image modes are one
+pipeline from a cell to a data URL.
 """
 
 from __future__ import annotations
