@@ -10,16 +10,19 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: demo test lint unit e2e notebooks bench clean
 
+# pip prints what it fetches (no --quiet): the first install takes a minute or two, and a
+# silent one looks hung.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --upgrade pip
 
+# `make demo` needs every optional part (the notebooks use the model loop and the plots).
 $(STAMP_LAB): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[all]"
 	touch $@
 
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $@ $(STAMP_LAB)
 
 demo: $(STAMP_LAB)

@@ -37,7 +37,19 @@ _MODULES = {"datasets": "nb_label.datasets", "strategies": "nb_label.learn.strat
             "quality": "nb_label.quality", "plots": "nb_label.plots",
             "spans": "nb_label.spans", "views": "nb_label.views"}  # fmt: skip
 
-__all__ = sorted([*_PUBLIC, *_MODULES])
+# Names whose module cannot be imported without an extra (see nb_label/_extras.py). They
+# stay reachable (and raise an ImportError naming the extra to install) but are left out
+# of `from nb_label import *` when the extra is missing, so that star import works.
+_NEEDS_EXTRA = {"ActiveLoop": "learn", "strategies": "learn"}
+
+
+def _listed(name: str) -> bool:
+    from nb_label._extras import has_extra
+
+    return name not in _NEEDS_EXTRA or has_extra(_NEEDS_EXTRA[name])
+
+
+__all__ = sorted(name for name in [*_PUBLIC, *_MODULES] if _listed(name))
 
 
 def __getattr__(name: str) -> Any:
@@ -52,4 +64,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return __all__
+    return sorted([*_PUBLIC, *_MODULES])

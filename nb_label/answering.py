@@ -195,6 +195,8 @@ class Answering:
         )
         also = self._sharing.slot_update(position, action)
         event_id = self._store.append(event, also=also)
+        if also is not None:
+            also.committed()  # only now does the item leave this session's leases
         answer = Answer(event_id, action, value, event["note"], event["client_event_id"])
         self._book.add(position, answer)
         if source not in ("duplicate", "view"):  # undo steps back through the person's answers

@@ -23,6 +23,37 @@ from nb_label.store import Store, slots
 _FILLING_KINDS = ("label", "flag", "none_fits")
 
 
+class SlotUpdate:
+    """One answer's slot change: run inside the answer's transaction, settled after its commit.
+
+    Called with the transaction's connection (``Store.append(event, also=update)``), then
+    :meth:`committed` once the commit succeeded; a transaction retried or rolled back leaves
+    nothing half-counted.
+    """
+
+    def __init__(self, assignment: Assignment, position: int, kind: str) -> None:
+        self._assignment = assignment
+        self._position = position
+        self._kind = kind
+        self._where = dict(assignment._who, item_key=assignment._key_of(position))
+        self._filled: bool | None = None
+
+    def __call__(self, connection: Connection) -> None:
+        assignment, where = self._assignment, self._where
+        now, _ = assignment._times()
+        if self._kind in _FILLING_KINDS:
+            self._filled = slots.complete(connection, **where, overlap=assignment.overlap, now=now)
+        elif self._kind == "skip":
+            who = {k: where[k] for k in assignment._who}
+            slots.release(connection, **who, item_keys=[where["item_key"]])
+
+    def committed(self) -> None:
+        """The answer is in the store: the item is no longer held by this session."""
+        self._assignment.held.pop(self._position, None)
+        if self._filled is False:  # no free slot: kept as an event all the same
+            self._assignment.extra_answers += 1
+
+
 def check_overlap(overlap: object) -> int:
     """Return ``overlap`` as an int, or raise a ValueError that says what to pass."""
     if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
@@ -133,25 +164,14 @@ class Assignment:
         return granted, closed
 
     # -- answers --------------------------------------------------------------------------------
-    def slot_update(self, position: int, kind: str) -> Callable[[Connection], None]:
+    def slot_update(self, position: int, kind: str) -> SlotUpdate:
         """The slot change for an answer, to run in the answer's own transaction.
 
-        An answer that fills a slot marks it done; a skip gives the lease back.
+        An answer that fills a slot marks it done; a skip gives the lease back. The item stays
+        held (its lease renewed by the heartbeat) until :meth:`SlotUpdate.committed` says the
+        answer is in the store: an answer that fails to commit keeps its lease for the retry.
         """
-        self.held.pop(position, None)
-        where = dict(self._who, item_key=self._key_of(position))
-        now, _ = self._times()
-
-        def update(connection: Connection) -> None:
-            if kind in _FILLING_KINDS:
-                if not slots.complete(connection, **where, overlap=self.overlap, now=now):
-                    self.extra_answers += 1
-            elif kind == "skip":
-                slots.release(
-                    connection, **{k: where[k] for k in self._who}, item_keys=[where["item_key"]]
-                )
-
-        return update
+        return SlotUpdate(self, position, kind)
 
     def reopened(self, position: int) -> None:
         """An answer was undone: this annotator's slot is open again and leased to them."""

@@ -18,6 +18,7 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 
+from nb_label._extras import extra_imports, require
 from nb_label._state import ANSWER_KINDS
 from nb_label.quality.agreement import AgreementReport, agreement_report
 from nb_label.quality.gold import accuracy_against, gold_from_events
@@ -44,11 +45,13 @@ def agreement_heatmap(pairwise: pd.DataFrame, *, ax: Any = None) -> Any:
     -------
     matplotlib Axes
     """
-    if ax is None:
-        import matplotlib.pyplot as plt
+    with extra_imports("plot", feature="nb_label.dashboard.agreement_heatmap"):
+        from matplotlib import colormaps
 
-        _, ax = plt.subplots(figsize=(5.5, 4.5))
-    from matplotlib import colormaps
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(5.5, 4.5))
 
     values = np.ma.masked_invalid(pairwise.to_numpy(dtype=float))
     cmap = colormaps["RdYlGn"].with_extremes(bad="#dddddd")
@@ -118,6 +121,7 @@ class Dashboard(w.VBox):
     ) -> None:
         from nb_label.store import Store
 
+        require("plot", feature="nb_label.Dashboard")
         fixed = None  # answers given as a DataFrame: nothing to refresh
         if isinstance(source, Store):
             if dataset is None:

@@ -63,7 +63,7 @@ def check_dataset(source: DataSource, store: Store, dataset: str) -> None:
         if fingerprint["n_rows"] > stored["n_rows"]:
             store.update_dataset(dataset, fingerprint)  # rows appended at the end
         return
-    _names, rows = store.event_rows(dataset, columns=["item_key"])
+    _names, rows = store.events(dataset, as_frame=False, columns=["item_key"])
     keys = {row[0] for row in rows if row[0] is not None}
     if keys:
         found = sum(1 for key in keys if _decodes_into(key, source.df.index))

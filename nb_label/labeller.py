@@ -188,8 +188,9 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
 
     def _load_answers(self) -> None:
         """Read this annotator's active answers from the store into the item book."""
-        _names, rows = self._store.event_rows(
+        _names, rows = self._store.events(
             self.dataset,
+            as_frame=False,
             annotator=self.annotator,
             kinds=[*ANSWER_KINDS, "retract"],
             columns=["id", "client_event_id", "item_key", "kind", "value", "note", "retracts"],

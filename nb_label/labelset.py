@@ -106,8 +106,9 @@ class LabelSetLog:
 
     def refresh(self, *, force: bool = False) -> bool:
         """Read label-set events made since the last look (by any kernel); True if changed."""
-        names, rows = self._store.event_rows(
+        names, rows = self._store.events(
             self._dataset,
+            as_frame=False,
             kinds=[LABELSET_KIND],
             since_id=None if force else self._last_id,
             columns=["id", "annotator", "value", "note", "committed_at"],
@@ -115,8 +116,9 @@ class LabelSetLog:
         if not rows:
             return False
         if not force:
-            names, rows = self._store.event_rows(
+            names, rows = self._store.events(
                 self._dataset,
+                as_frame=False,
                 kinds=[LABELSET_KIND],
                 columns=["id", "annotator", "value", "note", "committed_at"],
             )

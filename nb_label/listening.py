@@ -91,8 +91,11 @@ class Listening:
 
     def _see_others(self) -> None:
         """Tell ``on_answer`` callbacks about answers others committed since the last look."""
-        names, rows = self._store.event_rows(
-            self.dataset, kinds=[*ANSWER_KINDS, "retract"], since_id=self._others_seen
+        names, rows = self._store.events(
+            self.dataset,
+            as_frame=False,
+            kinds=[*ANSWER_KINDS, "retract"],
+            since_id=self._others_seen,
         )
         if not rows:
             return

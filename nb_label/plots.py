@@ -6,11 +6,14 @@ from typing import Any
 
 import pandas as pd
 
+from nb_label._extras import extra_imports
+
 
 def _axes(ax: Any) -> Any:
     if ax is not None:
         return ax
-    import matplotlib.pyplot as plt
+    with extra_imports("plot", feature="nb_label.plots"):
+        import matplotlib.pyplot as plt
 
     _, ax = plt.subplots(figsize=(6, 3.5))
     return ax

@@ -65,12 +65,12 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         series = pd.Series(frame[column].to_numpy(dtype=object), index=labels_, dtype=object)
         return series[series.index.isin(index)]
 
-    state = pd.concat(
-        [
-            aligned(skips, "kind").map(_STATE_OF_KIND),
-            aligned(last_decisive, "kind").map(_STATE_OF_KIND),
-        ]
-    )
+    parts = [
+        aligned(skips, "kind").map(_STATE_OF_KIND),
+        aligned(last_decisive, "kind").map(_STATE_OF_KIND),
+    ]
+    # Empty parts left out: pandas 2.x warns that their dtype will count in a later version.
+    state = pd.concat([part for part in parts if len(part)] or parts[:1])
     state = state[~state.index.duplicated(keep="last")]
     result.loc[state.index, "state"] = state
     flagged = aligned(last_decisive, "kind") == "flag"
@@ -121,7 +121,8 @@ def _typed_labels(labels: pd.Series) -> pd.Series:
     if kinds == {int}:
         return labels.astype("Int64")
     if kinds == {str}:
-        return labels.astype("str")
+        # pandas 2 turns a missing value into the text "nan" under astype("str"): keep it missing.
+        return labels.astype("str").where(labels.notna(), None)
     return labels
 
 

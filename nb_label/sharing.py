@@ -65,8 +65,9 @@ class Sharing:
     # -- gold -----------------------------------------------------------------------------------
     def refresh_gold(self) -> bool:
         """Read gold events added since the last look; True if the gold set changed."""
-        _names, rows = self._store.event_rows(
+        _names, rows = self._store.events(
             self._dataset,
+            as_frame=False,
             kinds=["gold", "retract"],
             since_id=self._gold_seen,
             columns=["id", "item_key", "kind", "value", "retracts"],

@@ -1,4 +1,10 @@
-"""Fixtures shared by every test folder: a real PostgreSQL database and store targets."""
+"""Fixtures shared by every test folder: a real PostgreSQL database and store targets.
+
+Also the core-only run: with ``NB_LABEL_CORE_ONLY=1`` (a ``pip install nb-label`` without
+extras, as CI's core leg installs it) the tests of the optional parts are left out: whole
+folders below, single tests by ``@pytest.mark.extra("learn")``. In a full run a test marked
+with an extra that is missing fails under ``CI=true`` and is skipped otherwise.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,22 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+CORE_ONLY = os.environ.get("NB_LABEL_CORE_ONLY") == "1"
+
+# Test folders and files that exercise only optional parts (an extra, or the dev tools:
+# Playwright, Jupyter kernels, the reference agreement packages).
+_NOT_CORE = [
+    "e2e",
+    "learn",
+    "regions",
+    "load",
+    "test_dashboard.py",
+    "test_plots.py",
+    "quality/test_label_issues.py",
+    "quality/test_agreement.py",
+]
+collect_ignore = _NOT_CORE if CORE_ONLY else []
 
 _SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -171,3 +193,21 @@ def private_postgres():
     server.start()
     yield server
     server.remove()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "extra(name): needs nb_label's optional extra `name`")
+
+
+def pytest_runtest_setup(item):
+    from nb_label._extras import has_extra, install_hint
+
+    for marker in item.iter_markers("extra"):
+        extra = marker.args[0]
+        if CORE_ONLY:
+            pytest.skip(f"needs the {extra!r} extra; this is the core-only run")
+        if not has_extra(extra):
+            reason = f"needs the {extra!r} extra: {install_hint(extra)}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(reason)
+            pytest.skip(reason)

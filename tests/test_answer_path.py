@@ -187,9 +187,9 @@ def test_a_card_answer_and_a_python_answer_reach_one_commit_function(tmp_path):
     assert [m for m, _ in from_card][0] == "card.py"  # card -> answering -> store, once each
 
 
+@pytest.mark.extra("learn")
 @pytest.mark.parametrize("retrain_every", [None, 2])
 def test_closing_the_model_loop_unhooks_it(tmp_path, retrain_every):
-    pytest.importorskip("sklearn")
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline

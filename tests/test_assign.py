@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
 import time
 
 import pandas as pd
@@ -9,6 +13,7 @@ import pytest
 
 import nb_label as nbl
 from nb_label.assign import check_overlap
+from nb_label.errors import StoreLockedError
 
 
 @pytest.fixture
@@ -229,19 +234,83 @@ def test_an_annotator_with_different_data_is_refused_and_nothing_saved_is_touche
 
 def test_a_card_that_ran_dry_takes_items_whose_leases_ran_out(df, store_target):
     small = df.iloc[:4]
-    ana = labeller(small, store_target, "ana", overlap=1, buffer=4, lease_seconds=0.4)
+    # Leases long enough that ben surely asks while ana's are live, even on a busy machine.
+    lease = 3.0
+    ana = labeller(small, store_target, "ana", overlap=1, buffer=4, lease_seconds=lease)
     ana.card.send = lambda content, buffers=None: None
     ana.card.handle({"type": "hello", "have": []})  # ana's card holds all four
-    ben = labeller(small, store_target, "ben", overlap=1, buffer=4, lease_seconds=0.4)
+    leased_until = time.monotonic() + lease
+    ben = labeller(small, store_target, "ben", overlap=1, buffer=4, lease_seconds=lease)
     try:
         sent = []
         ben.card.send = lambda content, buffers=None: sent.append(content)
         ben.card.handle({"type": "hello", "have": []})
         assert ben.done and sent[-1]["items"] == []
-        time.sleep(0.5)  # ana's laptop is closed: no heartbeat, the leases run out
+        # ana's laptop is closed: no heartbeat, the leases run out
+        time.sleep(max(0.0, leased_until - time.monotonic()) + 0.2)
         ben.card.handle({"type": "heartbeat"})
         assert not ben.done
         assert sent[-1]["mode"] == "jump" and len(sent[-1]["items"]) == 4
     finally:
         ana.close()
         ben.close()
+
+
+def _hold_write_lock(path):
+    """Another process holding the SQLite file's write lock until its stdin closes."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys
+            c = sqlite3.connect({str(path)!r}, isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            sys.stdin.read()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_an_answer_that_did_not_commit_keeps_its_lease(df, tmp_path):
+    path = tmp_path / "shared.db"
+    store = nbl.open_store(path, busy_timeout=0.2)
+    ana = labeller(df, store, "ana", lease_seconds=60)
+    try:
+        first = ana.current
+        held_before = ana.store.slots(ana.dataset).query("annotator == 'ana' and not done")
+        holder = _hold_write_lock(path)
+        try:
+            with pytest.raises(StoreLockedError):
+                ana.label("spam")
+        finally:
+            holder.communicate("")
+        # The answer is not in the store, so its lease is still this session's: the
+        # heartbeat renews it with the others, and no one else is offered the item.
+        assert ana.heartbeat() == len(held_before)
+        leased = ana.store.slots(ana.dataset).query("annotator == 'ana' and not done")
+        assert first in set(leased["item_key"].map(json.loads))
+        ana.label("spam")  # tried again: now it commits and fills the slot
+        slots = ana.store.slots(ana.dataset)
+        mine = slots[slots["item_key"].map(json.loads) == first]
+        assert mine.query("annotator == 'ana'")["done"].all()
+        assert ana.store.slots(ana.dataset).query("done")["annotator"].tolist() == ["ana"]
+    finally:
+        ana.close()
+
+
+def test_answering_leaves_no_connection_checked_out(df, store_target):
+    ana = labeller(df, store_target, "ana")
+    pool = ana.store._engine.pool
+    # SQLite keeps one connection for the store's life; PostgreSQL checks one out per call.
+    own = 1 if ana.store.dialect == "sqlite" else 0
+    try:
+        for value in ["ham", "spam"]:
+            ana.label(value)
+        ana.skip()
+        ana.undo()
+        ana.heartbeat()
+        assert pool.checkedout() == own
+    finally:
+        ana.close()
+    assert pool.checkedout() == 0

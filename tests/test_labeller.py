@@ -174,7 +174,9 @@ def test_import_and_item_history(df, db):
         lab.import_labels(pd.Series({10: "eggs"}), annotator="crowd")
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".jsonl"])
+@pytest.mark.parametrize(
+    "suffix", [".csv", pytest.param(".parquet", marks=pytest.mark.extra("parquet")), ".jsonl"]
+)
 def test_export(df, db, tmp_path, suffix):
     lab = make(df, db)
     lab.label("spam", note="premium number")

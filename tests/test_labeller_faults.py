@@ -76,6 +76,7 @@ def test_missing_folder_says_what_to_do(df, tmp_path):
         nbl.Labeller(df, show="text", labels=["x"], store=str(tmp_path / "no" / "such.db"))
 
 
+@pytest.mark.extra("postgres")
 def test_wrong_postgres_url_masks_the_password(df):
     url = "postgresql://nobody:s3cret@127.0.0.1:5432/nb_label_no_such_database"
     with pytest.raises(StoreConnectionError) as info:

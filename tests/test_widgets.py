@@ -61,6 +61,7 @@ def test_notes_browser_filters_and_jumps(df, tmp_path):
     assert lab.current == key
 
 
+@pytest.mark.extra("plot")
 def test_timeline_plot(df, tmp_path):
     lab = make(df, str(tmp_path / "t.db"), "teacher")
     lab.schema.propose("promo", reason="ads")

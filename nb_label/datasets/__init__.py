@@ -2,7 +2,7 @@
 
 - :func:`sms_spam`: 5,574 text messages labelled ham or spam (text classification).
 - :func:`politeness`: 4,353 requests with five ratings each by 219 annotators (agreement).
-- :func:`digits`: scikit-learn's 1,797 handwritten 8x8 digit images (image labelling).
+- :func:`digits`: 1,797 handwritten 8x8 digit images (image labelling).
 
 Licences and citations are in ``LICENSE.md`` beside this file.
 """

@@ -12,6 +12,7 @@ import pandas as pd
 SMS_SPAM_FILE = "SMSSpamCollection"
 POLITENESS_FILE = "wikipedia_politeness_annotated.csv"
 RATINGS_PER_REQUEST = 5
+DIGITS_FILE = "digits.csv.gz"
 
 
 def _read_bundled_csv(name: str, **read_csv_options) -> pd.DataFrame:
@@ -172,7 +173,7 @@ def politeness(*, long: bool = False) -> pd.DataFrame:
 
 
 def digits() -> pd.DataFrame:
-    """Load scikit-learn's handwritten digits as a DataFrame of 8x8 images.
+    """Load the handwritten digits as a DataFrame of 8x8 images.
 
     Returns
     -------
@@ -183,14 +184,19 @@ def digits() -> pd.DataFrame:
 
     Notes
     -----
-    Comes with scikit-learn (:func:`sklearn.datasets.load_digits`, no download): a copy of
-    the test set of the UCI "Optical Recognition of Handwritten Digits" data, licence
-    CC BY 4.0. Cite: Alpaydin, E., Kaynak, C. (1998), UCI Machine Learning Repository,
-    DOI 10.24432/C50P49.
+    Bundled (``data/digits.csv.gz``, no download and no scikit-learn needed): the same 1,797
+    images as :func:`sklearn.datasets.load_digits`, the test set of the UCI "Optical
+    Recognition of Handwritten Digits" data, licence CC BY 4.0. Cite: Alpaydin, E., Kaynak,
+    C. (1998), UCI Machine Learning Repository, DOI 10.24432/C50P49.
     """
-    # Imported here so that loading the text sets does not pay for importing scikit-learn.
-    from sklearn.datasets import load_digits
+    table = _digits_cached()
+    pixels = table.drop(columns="target").to_numpy(dtype=np.uint8).reshape(-1, 8, 8)
+    return pd.DataFrame({"image": list(pixels.copy()), "target": table["target"].copy()})
 
-    bunch = load_digits()
-    images = bunch.images.astype(np.uint8)
-    return pd.DataFrame({"image": list(images), "target": bunch.target.astype("int64")})
+
+@functools.lru_cache(maxsize=1)
+def _digits_cached() -> pd.DataFrame:
+    table = _read_bundled_csv(DIGITS_FILE, compression="gzip", dtype="int64")
+    if table.shape != (1797, 65):
+        raise RuntimeError(f"the bundled digits.csv.gz has shape {table.shape}, not (1797, 65)")
+    return table

@@ -18,11 +18,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.metrics import accuracy_score, f1_score, recall_score
-from sklearn.model_selection import GroupKFold, cross_val_predict
 
-from nb_label.learn.strategies import get_strategy
+from nb_label._extras import extra_imports
+
+with extra_imports("learn", feature="nb_label.ActiveLoop"):
+    from sklearn.base import clone
+    from sklearn.metrics import accuracy_score, f1_score, recall_score
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    from nb_label.learn.strategies import get_strategy
 
 _MIN_PER_CLASS = 2
 _HISTORY_COLUMNS = [

@@ -22,7 +22,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
+
+from nb_label._extras import extra_imports
+
+with extra_imports("learn", feature="nb_label.strategies"):
+    import scipy.sparse as sp
 
 __all__ = [
     "DEFAULT",

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from nb_label._extras import extra_imports
+
 __all__ = ["find_label_issues"]
 
 
@@ -188,8 +190,9 @@ def _check_counts(y: pd.Series, codes: np.ndarray, classes: np.ndarray, cv: int)
 
 
 def _out_of_fold(model: Any, X: Any, codes: np.ndarray, *, cv: int, random_state: Any):
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    with extra_imports("learn", feature="nb_label.quality.find_label_issues"):
+        from sklearn.base import clone
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     probabilities = cross_val_predict(clone(model), X, codes, cv=folds, method="predict_proba")

@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
+from nb_label._extras import extra_imports, require
 from nb_label.labeller import Labeller
 from nb_label.regions.geometry import (
     clean_regions,
@@ -30,7 +31,8 @@ _TOOLS = ("box", "polygon", "point")
 
 
 def _annotator_class(tool: str) -> type:
-    from ipyannotations.images import BoxAnnotator, PointAnnotator, PolygonAnnotator
+    with extra_imports("regions", feature="nb_label.RegionLabeller"):
+        from ipyannotations.images import BoxAnnotator, PointAnnotator, PolygonAnnotator
 
     return {"box": BoxAnnotator, "polygon": PolygonAnnotator, "point": PointAnnotator}[tool]
 
@@ -110,6 +112,7 @@ class RegionLabeller(widgets.VBox):
         value_range: tuple[float, float] | None = None,
         root: str | Path | None = None,
     ) -> None:
+        require("regions", feature="nb_label.RegionLabeller")
         if tool not in _TOOLS:
             raise ValueError(f"tool= must be one of {_TOOLS}, not {tool!r}")
         if not isinstance(show, str):

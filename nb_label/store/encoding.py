@@ -7,7 +7,7 @@ import json
 import math
 import numbers
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -205,16 +205,16 @@ def event_dict(row: Mapping) -> dict:
     return event
 
 
-def events_frame(rows: Iterable) -> pd.DataFrame:
-    """A DataFrame of stored event rows (tuples in EVENT_COLUMNS order), typed the same always."""
+def events_frame(rows: Iterable, names: Sequence[str] = EVENT_COLUMNS) -> pd.DataFrame:
+    """A DataFrame of stored event rows (tuples of the fields ``names``), typed the same always."""
     records = [tuple(row) for row in rows]
-    columns = list(zip(*records, strict=True)) if records else [()] * len(EVENT_COLUMNS)
+    columns = list(zip(*records, strict=True)) if records else [()] * len(names)
     data = {}
-    for name, values in zip(EVENT_COLUMNS, columns, strict=True):
+    for name, values in zip(names, columns, strict=True):
         if name in ("value", "suggestion"):
             data[name] = pd.Series([decode_json(v) for v in values], dtype="object")
         elif name in ("client_time", "committed_at"):
             data[name] = pd.Series(pd.to_datetime(list(values), utc=True)).astype(_DTYPES[name])
         else:
             data[name] = pd.Series(list(values), dtype=_DTYPES[name])
-    return pd.DataFrame(data, columns=list(EVENT_COLUMNS))
+    return pd.DataFrame(data, columns=list(names))

@@ -10,6 +10,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
+from nb_label._extras import require
+
 _POSTGRES_DRIVER = "postgresql+psycopg"
 
 
@@ -108,6 +110,7 @@ def _sqlite_engine(url: URL, *, busy_timeout: float) -> Engine:
 
 
 def _postgres_engine(url: URL, *, busy_timeout: float) -> Engine:
+    require("postgres", feature="a PostgreSQL store")
     connect_args = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = 10

@@ -11,6 +11,7 @@ import datetime as dt
 import numbers
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -230,7 +231,9 @@ class Store:
         kinds: Iterable[str] | None = None,
         since_id: int | None = None,
         item_key: str | None = None,
-    ) -> pd.DataFrame:
+        columns: Iterable[str] | None = None,
+        as_frame: bool = True,
+    ) -> pd.DataFrame | tuple[list[str], list[tuple]]:
         """Every matching event, ordered by id.
 
         Parameters
@@ -246,50 +249,20 @@ class Store:
         item_key : str, optional
             Only events about this item (its key as stored: JSON text, see
             ``nb_label._keys.encode_key``).
+        columns : iterable of str, optional
+            The fields to read, from :data:`EVENT_COLUMNS` (default: all, in that order).
+        as_frame : bool, default True
+            A DataFrame, or (``False``) plain tuples: quicker when no DataFrame is needed.
 
         Returns
         -------
         pandas.DataFrame
-            Columns :data:`EVENT_COLUMNS`; ``value`` and ``suggestion`` decoded from JSON,
-            times timezone-aware UTC. Empty (with the same columns) when nothing matches.
-        """
-        query = self._events_query(
-            schema.EVENT_COLUMNS,
-            dataset=dataset,
-            annotator=annotator,
-            kinds=kinds,
-            since_id=since_id,
-            item_key=item_key,
-        )
-        with self._translated_errors(), self._transaction(write=False) as connection:
-            rows = connection.execute(query).all()
-        return encoding.events_frame(rows)
-
-    def event_rows(
-        self,
-        dataset: str | None = None,
-        *,
-        annotator: str | None = None,
-        kinds: Iterable[str] | None = None,
-        since_id: int | None = None,
-        columns: Iterable[str] | None = None,
-    ) -> tuple[list[str], list[tuple]]:
-        """Like :meth:`events`, as plain tuples: quicker when no DataFrame is needed.
-
-        Parameters
-        ----------
-        dataset, annotator, kinds, since_id
-            As in :meth:`events`.
-        columns : iterable of str, optional
-            The fields to return, from :data:`EVENT_COLUMNS` (default: all, in that order).
-
-        Returns
-        -------
-        names : list of str
-            The column names, in the order of each tuple.
-        rows : list of tuple
-            One tuple per event, ordered by id; ``value`` and ``suggestion`` decoded from JSON,
-            times as timezone-aware UTC datetimes, missing values as None.
+            With ``as_frame=True``: the columns asked for; ``value`` and ``suggestion`` decoded
+            from JSON, times timezone-aware UTC. Empty (with the same columns) when nothing
+            matches.
+        (names, rows) : tuple of list of str and list of tuple
+            With ``as_frame=False``: the column names, and one tuple per event in that order,
+            decoded the same way, missing values as None.
         """
         names = list(schema.EVENT_COLUMNS if columns is None else columns)
         unknown = [name for name in names if name not in schema.EVENT_COLUMNS]
@@ -301,10 +274,12 @@ class Store:
             annotator=annotator,
             kinds=kinds,
             since_id=since_id,
-            item_key=None,
+            item_key=item_key,
         )
         with self._translated_errors(), self._transaction(write=False) as connection:
             rows = connection.execute(query).all()
+        if as_frame:
+            return encoding.events_frame(rows, names)
         json_at = [i for i, name in enumerate(names) if name in ("value", "suggestion")]
         if not json_at:
             return names, [tuple(row) for row in rows]
@@ -315,6 +290,16 @@ class Store:
                 row[i] = encoding.decode_json(row[i])
             decoded.append(tuple(row))
         return names, decoded
+
+    def event_rows(self, dataset: str | None = None, **options) -> tuple[list[str], list[tuple]]:
+        """Deprecated: use ``events(..., as_frame=False)``, which returns the same."""
+        warnings.warn(
+            "Store.event_rows() is deprecated and will be removed in nb_label 0.3: use "
+            "Store.events(..., as_frame=False), which returns the same (names, rows).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.events(dataset, as_frame=False, **options)
 
     def _events_query(self, names, *, dataset, annotator, kinds, since_id, item_key):
         query = select(*(_events.c[name] for name in names))

@@ -1,6 +1,7 @@
 """The bundled data sets load completely, in the documented shape, and unchanged."""
 
 import hashlib
+import sys
 from importlib import resources
 
 import numpy as np
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 
 from nb_label import datasets
-from nb_label.datasets import digits, politeness, sms_spam
+from nb_label.datasets import _load, digits, politeness, sms_spam
 
 SMS_SHA256 = "7d039a24a6083ed9ef0f806ebad56bbb976e3aeb8de05669173bfdc4996c239d"
 
@@ -124,3 +125,21 @@ def test_digits_are_8x8_uint8_images():
     assert sorted(frame["target"].unique()) == list(range(10))
     frame["image"].iloc[0][0, 0] = 99
     assert digits()["image"].iloc[0][0, 0] != 99
+
+
+@pytest.mark.extra("learn")
+def test_bundled_digits_are_scikit_learns_digits():
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    frame = digits()
+    assert (np.stack(frame["image"]) == bunch.images).all()
+    assert (frame["target"].to_numpy() == bunch.target).all()
+
+
+def test_digits_load_without_scikit_learn(monkeypatch):
+    # None in sys.modules makes `import sklearn` fail, as on a core-only install.
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    _load._digits_cached.cache_clear()
+    assert len(digits()) == 1797

@@ -397,7 +397,7 @@ def test_store_target_of_round_trips(tmp_path):
         assert Path(store_target_of(store).removeprefix("sqlite:///")) == tmp_path / "a.db"
 
 
-def test_event_rows_are_plain_tuples_matching_events(store, make_event):
+def test_events_as_tuples_match_the_frame(store, make_event):
     store.append_many(
         [
             make_event(1, value={"a": [1]}),
@@ -405,16 +405,25 @@ def test_event_rows_are_plain_tuples_matching_events(store, make_event):
             make_event(3, kind="skip"),
         ]
     )
-    names, rows = store.event_rows("sms", kinds=["label"], columns=["id", "value", "annotator"])
+    wanted = ["id", "value", "annotator"]
+    names, rows = store.events("sms", kinds=["label"], columns=wanted, as_frame=False)
     frame = store.events("sms", kinds=["label"])
-    assert names == ["id", "value", "annotator"]
+    assert names == wanted
     assert rows == list(zip(frame["id"], frame["value"], frame["annotator"], strict=True))
     assert rows[0][1] == {"a": [1]}
-    all_names, all_rows = store.event_rows(annotator="bo")
+    assert store.events("sms", kinds=["label"], columns=wanted).equals(frame[wanted])
+    all_names, all_rows = store.events(annotator="bo", as_frame=False)
     assert all_names == list(EVENT_COLUMNS) and len(all_rows) == 1
     assert all_rows[0][all_names.index("committed_at")].tzinfo is not None
     with pytest.raises(ValueError, match="unknown event columns"):
-        store.event_rows(columns=["label"])
+        store.events(columns=["label"])
+
+
+def test_event_rows_still_works_with_a_deprecation_warning(store, make_event):
+    store.append_many([make_event(1)])
+    with pytest.warns(DeprecationWarning, match=r"events\(\.\.\., as_frame=False\)"):
+        names, rows = store.event_rows("sms", columns=["id"])
+    assert (names, rows) == store.events("sms", columns=["id"], as_frame=False)
 
 
 @pytest.mark.postgres

@@ -24,10 +24,12 @@ def decode(block: dict) -> Image.Image:
 
 
 def photo(size=(256, 256)) -> np.ndarray:
-    from sklearn.datasets import load_sample_images
-
-    china = load_sample_images().images[0]
-    return np.ascontiguousarray(china[: size[1], : size[0]])
+    """A photo-like RGB picture: smooth colour gradients under grain, thousands of colours."""
+    width, height = size
+    y, x = np.mgrid[0:height, 0:width].astype(float)
+    base = np.stack([x / max(width - 1, 1), y / max(height - 1, 1), (x + y) / (width + height)])
+    grain = np.random.default_rng(0).normal(0, 12, (height, width, 3))
+    return np.clip(np.moveaxis(base, 0, -1) * 255 + grain, 0, 255).astype(np.uint8)
 
 
 @pytest.fixture
