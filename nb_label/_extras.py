@@ -40,16 +40,21 @@ def _error(extra: str, feature: str, module: str) -> MissingExtraError:
     )
 
 
+def _missing(extra: str) -> str | None:
+    """The first module of ``extra`` that is not installed (found, not imported), or None."""
+    return next((m for m in EXTRAS[extra] if importlib.util.find_spec(m) is None), None)
+
+
 def has_extra(extra: str) -> bool:
-    """Whether every module of ``extra`` can be imported (found, not imported)."""
-    return all(importlib.util.find_spec(module) is not None for module in EXTRAS[extra])
+    """Whether every module of ``extra`` is installed."""
+    return _missing(extra) is None
 
 
 def require(extra: str, *, feature: str) -> None:
     """Raise :class:`MissingExtraError` unless every module of ``extra`` is installed."""
-    for module in EXTRAS[extra]:
-        if importlib.util.find_spec(module) is None:
-            raise _error(extra, feature, module)
+    module = _missing(extra)
+    if module is not None:
+        raise _error(extra, feature, module)
 
 
 @contextmanager

@@ -8,13 +8,16 @@ with an extra that is missing fails under ``CI=true`` and is skipped otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import textwrap
 import uuid
 
 import pytest
@@ -211,3 +214,29 @@ def pytest_runtest_setup(item):
             if os.environ.get("CI") == "true":
                 pytest.fail(reason)
             pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def sqlite_write_lock(path):
+    """Another process holds the SQLite file's write lock while the block runs."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys
+            c = sqlite3.connect({str(path)!r}, isolation_level=None)
+            c.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            sys.stdin.read()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.communicate("")
+
+
+@pytest.fixture
+def hold_write_lock():
+    """:func:`sqlite_write_lock`, as a fixture: ``with hold_write_lock(path): ...``."""
+    return sqlite_write_lock

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 import time
 
 import pandas as pd
@@ -256,35 +253,15 @@ def test_a_card_that_ran_dry_takes_items_whose_leases_ran_out(df, store_target):
         ben.close()
 
 
-def _hold_write_lock(path):
-    """Another process holding the SQLite file's write lock until its stdin closes."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sqlite3, sys
-            c = sqlite3.connect({str(path)!r}, isolation_level=None)
-            c.execute("BEGIN IMMEDIATE")
-            print("locked", flush=True)
-            sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert holder.stdout.readline().strip() == "locked"
-    return holder
-
-
-def test_an_answer_that_did_not_commit_keeps_its_lease(df, tmp_path):
+def test_an_answer_that_did_not_commit_keeps_its_lease(df, tmp_path, hold_write_lock):
     path = tmp_path / "shared.db"
     store = nbl.open_store(path, busy_timeout=0.2)
     ana = labeller(df, store, "ana", lease_seconds=60)
     try:
         first = ana.current
         held_before = ana.store.slots(ana.dataset).query("annotator == 'ana' and not done")
-        holder = _hold_write_lock(path)
-        try:
-            with pytest.raises(StoreLockedError):
-                ana.label("spam")
-        finally:
-            holder.communicate("")
+        with hold_write_lock(path), pytest.raises(StoreLockedError):
+            ana.label("spam")
         # The answer is not in the store, so its lease is still this session's: the
         # heartbeat renews it with the others, and no one else is offered the item.
         assert ana.heartbeat() == len(held_before)

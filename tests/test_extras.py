@@ -23,7 +23,7 @@ _DISTRIBUTIONS = {"sklearn": "scikit-learn", "scipy": "scipy", "matplotlib": "ma
 
 
 def _project():
-    tomllib = pytest.importorskip("tomllib")
+    tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11+")
     return tomllib.loads(PYPROJECT.read_text())["project"]
 
 

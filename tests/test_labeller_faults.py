@@ -1,9 +1,6 @@
 """Faults at the Labeller level: a clear error, and nothing already saved is lost."""
 
 import sqlite3
-import subprocess
-import sys
-import textwrap
 
 import pandas as pd
 import pytest
@@ -38,26 +35,13 @@ def test_read_only_store_refuses_writes_and_keeps_events(df, tmp_path):
     assert len(nbl.open_store(path).events(dataset, kinds=["label"])) == 2
 
 
-def test_locked_store_says_so_and_loses_nothing(df, tmp_path):
+def test_locked_store_says_so_and_loses_nothing(df, tmp_path, hold_write_lock):
     path = tmp_path / "locked.db"
     dataset = labelled_store(df, path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sqlite3, sys
-            c = sqlite3.connect({str(path)!r}, isolation_level=None)
-            c.execute("BEGIN IMMEDIATE")
-            print("locked", flush=True)
-            sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with hold_write_lock(path):
         store = nbl.open_store(path, busy_timeout=0.2)
         with pytest.raises(StoreLockedError, match="locked by another process"):
             store.append({"dataset": dataset, "annotator": "ana", "kind": "label", "value": "y"})
-    finally:
-        holder.communicate("")
     assert len(nbl.open_store(path).events(dataset, kinds=["label"])) == 2
 
 

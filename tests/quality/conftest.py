@@ -1,11 +1,17 @@
 """Shared data for the quality tests: the real politeness ratings in long form."""
 
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-POLITENESS_CSV = Path("/work/shared/data/politeness/wikipedia_politeness_annotated.csv")
+# The ratings nb_label ships (annotator ids pseudonymised), so the tests run on any machine.
+POLITENESS_CSV = Path(
+    str(
+        resources.files("nb_label.datasets").joinpath("data", "wikipedia_politeness_annotated.csv")
+    )
+)
 N_RATINGS = 5
 
 
