@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP_LAB := $(VENV)/.installed-lab
 STAMP_DEV := $(VENV)/.installed-dev
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 PORT ?= 8888
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -25,9 +26,18 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $@ $(STAMP_LAB)
 
-demo: $(STAMP_LAB)
+# JupyterLab's news pop-up would cover the card: these settings turn it off for this venv.
+$(LAB_SETTINGS): tools/jupyterlab/overrides.json | $(STAMP_LAB)
+	mkdir -p $(dir $@)
+	cp $< $@
+
+# Every URL JupyterLab prints (and its jpserver-*-open.html) opens the quickstart, not the
+# Launcher. Stop it with Ctrl-C (twice), or `make demo PORT=8890` beside another server.
+demo: $(STAMP_LAB) $(LAB_SETTINGS)
 	NB_LABEL_STORE=$${NB_LABEL_STORE:-$(CURDIR)/notebooks/labels.db} \
-	$(BIN)/python -m jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) notebooks/quickstart.ipynb
+	$(BIN)/python -m jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) \
+	  --LabApp.default_url=/lab/tree/quickstart.ipynb --LabApp.news_url=None \
+	  notebooks/quickstart.ipynb
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
@@ -36,7 +46,9 @@ lint: $(STAMP_DEV)
 unit: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q --ignore=tests/e2e
 
+# Rewrites every notebook from its script in tools/notebooks/, then runs them all.
 notebooks: $(STAMP_DEV)
+	for script in tools/notebooks/make_*.py; do $(BIN)/python $$script || exit 1; done
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 e2e: $(STAMP_DEV)

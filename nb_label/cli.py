@@ -9,6 +9,16 @@ from pathlib import Path
 import pandas as pd
 
 
+def _open(target: str):
+    """The store at ``target``; a path that names no file is an error, not a new store."""
+    from nb_label.store import open_store
+    from nb_label.store.engine import target_url
+    from nb_label.store.guard import require_existing
+
+    require_existing(target_url(target))
+    return open_store(target)
+
+
 def _dataset(store, name: str | None) -> str:
     names = store.datasets()["name"].tolist()
     if name is not None:
@@ -22,9 +32,14 @@ def _dataset(store, name: str | None) -> str:
 
 def _export(args: argparse.Namespace) -> None:
     from nb_label.results import write_frame
-    from nb_label.store import open_store
 
-    with open_store(args.store) as store:
+    output = Path(args.output)
+    if not output.parent.exists():
+        raise ValueError(
+            f"the folder {output.parent} does not exist; make it first "
+            f"(mkdir -p {output.parent}) or write somewhere else"
+        )
+    with _open(args.store) as store:
         events = store.events(_dataset(store, args.dataset))
     if args.pseudonymise:
         codes = {
@@ -35,14 +50,13 @@ def _export(args: argparse.Namespace) -> None:
     if args.no_notes:
         events["note"] = None
     path = write_frame(events, Path(args.output), index_name=None)
-    print(f"{len(events)} events written to {path}")
+    print(f"{len(events):,} rows written to {path} (one per event)")
 
 
 def _stats(args: argparse.Namespace) -> None:
     from nb_label.results import current_labels
-    from nb_label.store import open_store
 
-    with open_store(args.store) as store:
+    with _open(args.store) as store:
         dataset = _dataset(store, args.dataset)
         events = store.events(dataset)
     labels = current_labels(events)
@@ -56,9 +70,8 @@ def _stats(args: argparse.Namespace) -> None:
 
 def _agreement(args: argparse.Namespace) -> None:
     from nb_label.quality import agreement
-    from nb_label.store import open_store
 
-    with open_store(args.store) as store:
+    with _open(args.store) as store:
         report = agreement(store, dataset=_dataset(store, args.dataset), level=args.level)
     print(report.overall.to_string())
 

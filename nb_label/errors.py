@@ -11,6 +11,7 @@ __all__ = [
     "StoreCorruptError",
     "StoreDataError",
     "StoreError",
+    "StoreForeignError",
     "StoreLockedError",
     "StoreReadOnlyError",
     "StoreVersionError",
@@ -42,6 +43,11 @@ class StoreDataError(StoreError, ValueError):
 
 class StoreConnectionError(StoreError):
     """The database could not be reached or opened."""
+
+
+class StoreForeignError(StoreError):
+    """The SQLite file holds another program's tables, not an nb_label store; it was left
+    unchanged."""
 
 
 class StoreVersionError(StoreError):

@@ -27,7 +27,7 @@ def default_dataset(source: DataSource, store: Store, *, suffix: str = "") -> tu
         return legacy, ""  # labels given before this version named datasets by their rows
     if name in known:
         return name, ""
-    prefix = "+".join(source.columns) + "-"
+    prefix = "+".join(map(str, source.columns)) + "-"
     others = sorted(
         k for k in known
         if k.startswith(prefix) and (k.endswith(suffix) if suffix else "/" not in k)

@@ -100,6 +100,17 @@ class Label:
 
     def __post_init__(self, stored: bool = False) -> None:
         self.value = _plain_value(self.value)
+        if self.key is not None:
+            if not isinstance(self.key, str):
+                raise ValueError(
+                    f"key= is the name of a key, as text: key='1' or key='a', not "
+                    f"{type(self.key).__name__} {self.key!r} (label {self.value!r})"
+                )
+            if not self.key:
+                raise ValueError(
+                    f"key= is empty for label {self.value!r}; leave it out for the next free "
+                    "digit, or name a key such as key='a'"
+                )
         if isinstance(self.value, str):
             if not self.value.strip():
                 raise ValueError("a label name is empty or only whitespace; give it a name")
@@ -142,6 +153,21 @@ def _key_code(key: str) -> str | None:
     return f"Digit{key}" if len(key) == 1 and key.isdigit() else None
 
 
+def _owner_names(owners: Any) -> list[str]:
+    if owners is None:
+        return []
+    if isinstance(owners, str):
+        # list("teacher") would make the owners t, e, a, c, h, e, r.
+        raise ValueError(
+            f"owners= is a list of annotator names; write owners=[{owners!r}] for one owner"
+        )
+    names = list(owners)
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"owners= holds {name!r}; each owner is an annotator's name, as text")
+    return names
+
+
 class Schema:
     """An ordered label set with guidelines and keys.
 
@@ -165,7 +191,7 @@ class Schema:
         if policy not in ("open", "review"):
             raise ValueError(f"policy must be 'open' or 'review', not {policy!r}")
         self.policy = policy
-        self.owners = list(owners or [])
+        self.owners = _owner_names(owners)
         self.labels: list[Label] = [x if isinstance(x, Label) else Label(x) for x in labels]
         if not self.labels:
             raise ValueError(

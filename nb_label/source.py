@@ -25,6 +25,40 @@ def _sample_positions(n_rows: int) -> list[int]:
     return sorted(positions)
 
 
+def _shown_columns(show: Any, columns: pd.Index) -> list:
+    """The columns ``show=`` names, each once and each the name of one column of ``df``."""
+    # A column's name may be an int (pd.DataFrame(array) names them 0, 1, ...): it is one
+    # column, not a sequence to unpack.
+    if isinstance(show, (str, int)) and not isinstance(show, bool):
+        names = [show]
+    elif isinstance(show, (list, tuple, pd.Index)):
+        names = list(show)
+    else:
+        raise ValueError(
+            f"show= takes a column name or a list of them, e.g. show='text' or "
+            f"show=['title', 'body']; got {type(show).__name__} {show!r}"
+        )
+    if not names:
+        raise ValueError("show= names no column; pass the column to show, e.g. show='text'")
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f"show= names column {name!r} twice; list each column once")
+    missing = [c for c in names if c not in columns]
+    if missing:
+        raise ValueError(
+            f"show= names column(s) {missing} that the DataFrame does not have; "
+            f"its columns are {list(columns)}"
+        )
+    for name in names:
+        if (columns == name).sum() > 1:
+            raise ValueError(
+                f"the DataFrame has more than one column named {name!r}, so an item's "
+                f"{name!r} is ambiguous; rename them first, e.g. "
+                "df.columns = [f'{c}_{i}' for i, c in enumerate(df.columns)]"
+            )
+    return names
+
+
 class DataSource:
     """Read-only access to the rows of a DataFrame that are to be labelled.
 
@@ -47,15 +81,7 @@ class DataSource:
             )
         if len(df) == 0:
             raise ValueError("the DataFrame is empty: there is nothing to label")
-        self.columns: list[str] = [show] if isinstance(show, str) else list(show)
-        if not self.columns:
-            raise ValueError("show= names no column; pass the column to show, e.g. show='text'")
-        missing = [c for c in self.columns if c not in df.columns]
-        if missing:
-            raise ValueError(
-                f"show= names column(s) {missing} that the DataFrame does not have; "
-                f"its columns are {list(df.columns)}"
-            )
+        self.columns: list[str] = _shown_columns(show, df.columns)
         self._check_index(df.index)
         self.df = df
         self.positions = self._where_positions(df, where)
@@ -175,15 +201,19 @@ class DataSource:
         return {
             "n_rows": self.n_rows,
             "index_dtype": str(self.df.index.dtype),
-            "columns": {c: str(self.df[c].dtype) for c in self.columns},
+            "columns": {str(c): str(self.df[c].dtype) for c in self.columns},
             "sample": sample,
         }
+
+    def _columns_text(self) -> str:
+        # Column names may be ints (pd.DataFrame(array)); a name is text.
+        return "+".join(map(str, self.columns))
 
     def legacy_dataset_name(self) -> str:
         """The default name earlier versions gave: the shown columns and the first rows."""
         head = [self._row_digest(p) for p in range(min(_HEAD_ROWS, self.n_rows))]
         digest = hashlib.blake2b("|".join(head).encode(), digest_size=4).hexdigest()
-        return f"{'+'.join(self.columns)}-{digest}"
+        return f"{self._columns_text()}-{digest}"
 
     def default_dataset_name(self) -> str:
         """The dataset's default name in the store.
@@ -199,7 +229,7 @@ class DataSource:
             return self.legacy_dataset_name()
         meta = f"{list(index.names)!r}|{index.dtype}|{index.nlevels}"
         digest = hashlib.blake2b(meta.encode(), digest_size=4).hexdigest()
-        return f"{'+'.join(self.columns)}-k{digest}"
+        return f"{self._columns_text()}-k{digest}"
 
 
 def _cell_bytes(value: Any) -> bytes:

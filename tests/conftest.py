@@ -41,7 +41,10 @@ _NOT_CORE = [
 ]
 collect_ignore = _NOT_CORE if CORE_ONLY else []
 
-_SERVER_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+# A server where tests may create and drop databases; NB_LABEL_TEST_PG names another one.
+_SERVER_URL = os.environ.get(
+    "NB_LABEL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _admin_engine():

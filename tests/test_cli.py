@@ -48,3 +48,37 @@ def test_agreement_from_a_labeller_matches_the_long_frame(store):
 def test_unknown_dataset_is_a_clear_error(store):
     with pytest.raises(SystemExit, match="no dataset"):
         main(["stats", store, "--dataset", "nope"])
+
+
+def test_a_mistyped_store_path_is_an_error_and_creates_nothing(tmp_path, capsys):
+    missing = tmp_path / "lables.db"
+    assert main(["stats", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "no store at" in err and "lables.db" in err
+    assert not missing.exists()
+
+
+def test_export_to_a_missing_folder_says_to_make_it(store, tmp_path, capsys):
+    out = tmp_path / "no" / "such" / "events.csv"
+    assert main(["export", store, str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "folder" in err and "mkdir -p" in err
+    assert not out.parent.exists()
+
+
+def test_export_counts_rows_written(store, tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    assert main(["export", store, str(out)]) == 0
+    rows = len(pd.read_csv(out))
+    assert capsys.readouterr().out.startswith(f"{rows} rows written to")
+
+
+def test_the_cli_refuses_a_foreign_sqlite_file(tmp_path, capsys):
+    import sqlite3
+
+    path = tmp_path / "mine.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+    connection.close()
+    assert main(["stats", str(path)]) == 2
+    assert "not an nb_label store" in capsys.readouterr().err

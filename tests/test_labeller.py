@@ -277,3 +277,15 @@ def test_label_duplicates_is_opt_in(db):
     assert lab.current == 1  # the copies are answered, so the queue skips them
     sources = lab.store.events(lab.dataset, annotator="d", kinds=["label"])["source"].tolist()
     assert sources == ["human", "duplicate", "duplicate"]
+
+
+@pytest.mark.parametrize("show", [0, [0, 1]])
+def test_integer_column_names_label_export_and_reopen(db, tmp_path, show):
+    df = pd.DataFrame({0: ["first", "second"], 1: ["a", "b"]})  # as pd.DataFrame(array) names them
+    with nbl.Labeller(df, show=show, labels=["x", "y"], store=db, annotator="ana") as lab:
+        assert lab.card_item(0)["blocks"]  # the card can show it
+        lab.label("x")
+        lab.export(tmp_path / "out.csv")
+    with nbl.Labeller(df, show=show, labels=["x", "y"], store=db, annotator="ana") as lab:
+        assert lab.annotations["label"].tolist()[0] == "x"
+        assert lab.current == 1

@@ -66,3 +66,24 @@ def test_invisible_and_bidi_characters_are_refused(name):
 def test_joiners_inside_a_name_are_allowed():
     assert Label("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645").value  # Persian ZWNJ
     assert Label("\U0001f469\u200d\U0001f33e farmer").value  # an emoji ZWJ sequence
+
+
+@pytest.mark.parametrize("key", [1, 1.0, True])
+def test_a_key_that_is_not_text_says_to_quote_it(key):
+    with pytest.raises(ValueError, match=r"key= is the name of a key, as text: key='1'"):
+        Label("a", key=key)
+
+
+def test_an_empty_key_is_refused():
+    with pytest.raises(ValueError, match="key= is empty"):
+        Label("a", key="")
+
+
+def test_owners_as_one_name_is_refused_not_split_into_letters():
+    with pytest.raises(ValueError, match=r"owners= is a list of annotator names.*\['teacher'\]"):
+        Schema(["a", "b"], policy="review", owners="teacher")
+
+
+def test_owners_must_be_names():
+    with pytest.raises(ValueError, match="owners= holds 3"):
+        Schema(["a", "b"], policy="review", owners=["ana", 3])

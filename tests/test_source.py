@@ -90,3 +90,32 @@ def test_images_are_fingerprinted_by_their_pixels_not_their_repr():
     other = DataSource(frame(11), show=["image", "raw"]).fingerprint()
     assert fingerprint_changes(first, same_pixels) == []
     assert fingerprint_changes(first, other) != []
+
+
+def test_an_integer_column_name_is_a_column_not_a_list():
+    df = pd.DataFrame({0: ["a", "b"], 1: ["c", "d"]})
+    source = DataSource(df, show=0)
+    assert source.columns == [0] and source.row(1) == {0: "b"}
+
+
+def test_a_list_of_integer_columns_is_shown_by_name():
+    df = pd.DataFrame({0: ["a", "b"], 1: ["c", "d"]})
+    source = DataSource(df, show=[0, 1])
+    assert source.row(0) == {0: "a", 1: "c"}
+
+
+def test_show_of_a_wrong_type_says_what_to_pass():
+    with pytest.raises(ValueError, match="show= takes a column name or a list of them"):
+        DataSource(frame(), show={"text": 1})
+
+
+@pytest.mark.parametrize("show", ["text", ["text", "n"]])
+def test_duplicate_column_names_are_refused_with_the_fix(show):
+    df = pd.DataFrame([["a", 1, "b"]], columns=["text", "n", "text"])
+    with pytest.raises(ValueError, match=r"more than one column named 'text'.*rename"):
+        DataSource(df, show=show)
+
+
+def test_show_naming_a_column_twice_is_refused():
+    with pytest.raises(ValueError, match="names column 'text' twice"):
+        DataSource(frame(), show=["text", "text"])

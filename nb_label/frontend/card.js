@@ -288,6 +288,14 @@ export function formatValue(value, labels = []) {
 // The card's state machine
 // ---------------------------------------------------------------------------------------
 
+/** What an undo names: "spam", "skip", "unsure", "none fits", "a, b" (multi-label). */
+export function undoneText(answer) {
+  if (answer.kind === "label") {
+    return Array.isArray(answer.value) ? answer.value.map(String).join(", ") : String(answer.value);
+  }
+  return { flag: "unsure", none_fits: "none fits" }[answer.kind] || answer.kind;
+}
+
 const ANSWER_KINDS = { label: "label", accept: "label", skip: "skip", unsure: "flag", none_fits: "none_fits" };
 
 /**
@@ -428,6 +436,7 @@ export function createCard(options = {}) {
    */
   function press(action, opts = {}) {
     const t = opts.now ?? now();
+    undone = null;
     if (action === "back") return goBack();
     if (action === "undo") return undo();
     const kind = ANSWER_KINDS[action];
@@ -481,6 +490,8 @@ export function createCard(options = {}) {
     return effects([], true);
   }
 
+  let undone = null; // "undid: spam on item 17", until the next action
+
   function undo() {
     const last = answerLog.pop();
     if (!last) return effects([], false, "nothing to undo");
@@ -495,6 +506,7 @@ export function createCard(options = {}) {
     show(history.indexOf(entry));
     draftNote = answer.note || "";
     lastProblem = null;
+    undone = `undid: ${undoneText(answer)} on item ${entry.item.key}`;
     return effects(send, true);
   }
 
@@ -506,7 +518,9 @@ export function createCard(options = {}) {
     const late = overdueCount(t)
       ? `${outbox.size()} pending · not acknowledged after 10 s (is a cell running?)`
       : null;
-    return outbox.status({ problem: lastProblem, showing: Boolean(screen()), late });
+    const status = outbox.status({ problem: lastProblem, showing: Boolean(screen()), late });
+    // The undo stays named until the next action, beside whether its retraction is saved.
+    return undone ? `${undone} · ${status}` : status;
   }
 
   function snapshot(t = now()) {
@@ -819,6 +833,7 @@ function render({ model, el: host }) {
   let shownItem = null;
   let labelsShown = null;
   let announcement = null;
+  let acceptHint = null; // the "Enter accept" key hint, shown only with a suggestion
 
   function labels() {
     const l = model.get("labels");
@@ -926,10 +941,13 @@ function render({ model, el: host }) {
 
   function buildKeys() {
     keys.replaceChildren();
+    acceptHint = null;
     const add = (k, what) => {
       const span = el("span", "nbl-key");
+      span.dataset.key = k;
       span.append(el("kbd", "nbl-kbd", k), document.createTextNode(` ${what}`));
       keys.appendChild(span);
+      return span;
     };
     const kind = answer().kind;
     for (const label of labels()) {
@@ -944,7 +962,11 @@ function render({ model, el: host }) {
     }[kind];
     if (enter) reserved.Enter = enter;
     if (kind === "number") add("\u2191 \u2193", "nudge (Shift: \u00d710)");
-    for (const [k, what] of Object.entries(reserved)) add(k, keymap[k] ? what : what.replace("_", " "));
+    for (const [k, what] of Object.entries(reserved)) {
+      const span = add(k, keymap[k] ? what : what.replace("_", " "));
+      // "Enter accept" only while a suggestion is there to accept (see update()).
+      if (k === "Enter" && !enter) acceptHint = span;
+    }
   }
 
   function describeAnswer(answer) {
@@ -993,6 +1015,7 @@ function render({ model, el: host }) {
     const s = snap.item ? formatSuggestion(snap.item.suggestion) : "";
     suggestion.textContent = s;
     suggestion.hidden = !s;
+    if (acceptHint) acceptHint.hidden = !s;
     if (document.activeElement !== note && note.value !== snap.note) note.value = snap.note;
     status.textContent = announcement || snap.status;
     root.dataset.pending = String(snap.pending);

@@ -53,7 +53,8 @@ def _sqlite_error(original: BaseException, reason: str, url: URL) -> StoreError:
         return StoreLockedError(
             f"The store {path} is locked by another process for longer than the busy timeout "
             f"({reason}). Nothing was written. Close the other program or notebook writing to "
-            "it, or open the store with a longer busy_timeout=, then try again."
+            f"it, or wait longer for it: store = nbl.open_store({path!r}, busy_timeout=30), then "
+            "Labeller(..., store=store); then try again."
         )
     if is_("SQLITE_READONLY"):
         return StoreReadOnlyError(
@@ -89,7 +90,8 @@ def _postgres_error(exc: DBAPIError, original, reason: str, url: URL) -> StoreEr
         return StoreLockedError(
             f"The store {where} is locked by another session for longer than the busy "
             f"timeout ({reason}). Nothing was written. Finish the other session's transaction, "
-            "or open the store with a longer busy_timeout=, then try again."
+            "or wait longer for it: store = nbl.open_store(url, busy_timeout=30), then "
+            "Labeller(..., store=store); then try again."
         )
     if isinstance(exc, DataError) or state[:2] in _PG_DATA_CLASSES:
         return StoreDataError(

@@ -13,14 +13,13 @@ import os
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from nb_label.errors import ClientIdConflict, RetractionRefused, StoreConnectionError, StoreError
-from nb_label.store import encoding, engine, failures, migrations, schema, slots
+from nb_label.errors import ClientIdConflict, RetractionRefused, StoreError
+from nb_label.store import encoding, engine, failures, guard, migrations, schema, slots
 from nb_label.store.schema import EVENT_COLUMNS
 
 # Names from the first draft of this module, still used by some callers.
@@ -83,7 +82,8 @@ class Store:
         self._url = engine.target_url(target)
         self.url: str = engine.masked(self._url)
         self.dialect: str = self._url.get_backend_name()
-        _check_folder(self._url)
+        guard.check_folder(self._url)
+        guard.refuse_foreign(self._url)
         self._engine = engine.build_engine(self._url, busy_timeout=busy_timeout)
         self._writer = self._engine.execution_options(nbl_write=True)
         self._closed = False
@@ -556,15 +556,6 @@ def _check_retraction(connection: Connection, row: Mapping) -> None:
     if named.kind not in RETRACTABLE:
         raise RetractionRefused(
             f"event {row['retracts']} is a {named.kind} event, which cannot be retracted"
-        )
-
-
-def _check_folder(url) -> None:
-    path = engine.sqlite_path(url) if url.get_backend_name() == "sqlite" else None
-    if path is not None and not Path(path).parent.is_dir():
-        raise StoreConnectionError(
-            f"The folder {Path(path).parent} for the store {path} does not exist; create it "
-            "or pick another path."
         )
 
 

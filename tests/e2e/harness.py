@@ -1,7 +1,7 @@
 """Drive real JupyterLab 4 in headless Chromium: the server, the notebook page and the kernel.
 
 The pytest fixtures in ``conftest.py`` build these objects; tests use them through ``lab``.
-Facts behind the waits are in /work/shared/TESTING.md.
+Why the waits are what they are: docs/testing.md.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +27,11 @@ from typing import Any
 
 import nbformat
 
-CHROMIUM_PATH = "/usr/bin/chromium"
+#: The browser: NB_LABEL_CHROMIUM if set, else the first Chromium on PATH.
+CHROMIUM_PATH = os.environ.get("NB_LABEL_CHROMIUM") or next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))),
+    "chromium",
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -49,8 +54,11 @@ def missing_browser_prerequisite() -> str | None:
     str or None
         A message naming what to install, or None.
     """
-    if not Path(CHROMIUM_PATH).exists():
-        return f"{CHROMIUM_PATH} not found: run `apt-get update && apt-get install -y chromium`"
+    if not (Path(CHROMIUM_PATH).is_file() or shutil.which(CHROMIUM_PATH)):
+        return (
+            f"no browser at {CHROMIUM_PATH!r}: run `apt-get update && apt-get install -y "
+            "chromium`, or set NB_LABEL_CHROMIUM to a Chromium or Chrome executable"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -240,6 +248,37 @@ class LabServer:
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
+
+
+def start_logged(cmd: list[str], *, cwd: Path, env: Mapping[str, str], log_path: Path):
+    """Start a server command in its own process group, its output going to ``log_path``.
+
+    A file, not a pipe: nobody reads a pipe while the test runs, and a full one stalls the
+    server. Stop it with :func:`stop_process_group`.
+    """
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_process_group(process: subprocess.Popen, *, first: int = signal.SIGTERM) -> None:
+    """``first`` (SIGTERM), then SIGKILL to the whole group, so no kernel outlives a server."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, first)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=5)
 
 
 def env_cell(env: Mapping[str, str]) -> nbformat.NotebookNode:

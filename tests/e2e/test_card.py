@@ -69,6 +69,10 @@ def test_key_click_note_and_undo_reach_the_store(card):
     undone = events[events["id"] == retract["retracts"].iloc[0]].iloc[0]
     assert (undone["item_key"], undone["value"]) == ("3", "spam")
     assert lab.kernel_eval("lab.annotations.loc[3, 'state']") == "'unlabelled'"
+    status = lab.page.locator(".nbl-status").first.inner_text()
+    assert status.startswith("undid: spam on item 3 · ")
+    # No model suggests anything here: no "Enter accept" hint.
+    assert lab.page.locator(".nbl-key[data-key='Enter']").first.is_hidden()
 
     # keys never reached JupyterLab: no cell inserted, deleted, run or changed
     assert lab.cell_sources() == sources

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -19,7 +17,14 @@ import pytest
 
 import nb_label as nbl
 
-from .harness import KERNELSPEC, REPO_ROOT, _free_port, env_cell
+from .harness import (
+    KERNELSPEC,
+    REPO_ROOT,
+    _free_port,
+    env_cell,
+    start_logged,
+    stop_process_group,
+)
 
 QUICKSTART = REPO_ROOT / "notebooks" / "quickstart.ipynb"
 
@@ -41,19 +46,6 @@ def private_env(base: Path, extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def stop_process_group(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL to the whole group, so no kernel outlives the server."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
-
-
 @pytest.fixture
 def voila_app(browser, tmp_path) -> Iterator[tuple[str, Path]]:
     """Voilà serving a copy of the quickstart on a free port; yields (url, store path)."""
@@ -73,16 +65,7 @@ def voila_app(browser, tmp_path) -> Iterator[tuple[str, Path]]:
         "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--ServerApp.port_retries=0",
     ]  # fmt: skip
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            cmd,
-            cwd=app_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_logged(cmd, cwd=app_dir, env=env, log_path=log_path)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -130,7 +113,7 @@ def label_item_one_by_key(page, store: Path) -> None:
         timeout=30_000,
     )
     assert human_labels(store) == [
-        ("0", "spam", "asks me to call a premium number"),
+        ("0", "ham", "a friend, about where to go"),
         ("1", "ham", None),
     ]
 

@@ -59,6 +59,7 @@ def test_suggestion_is_shown_and_enter_accepts_it(lab, tmp_path):
     expected = eval(lab.kernel_eval(f"lab.suggestion({key})"))  # noqa: S307 (our own repr)
     assert expected["label"] in shown
     assert f"{round(expected['p'] * 100)}%" in shown
+    assert lab.page.locator(".nbl-key[data-key='Enter']").first.is_visible()
 
     card.click(position={"x": 5, "y": 5})
     lab.page.keyboard.press("Enter")

@@ -157,6 +157,7 @@ test("undo of a pending answer retracts it by client id and shows the item again
   const [msg] = answersIn(card.press("label", { value: "spam", note: "typo" }));
   assert.equal(card.current().key, "1");
   const fx = card.press("undo");
+  assert.match(card.statusText(), /^undid: spam on item 0 · /);
   const [retract] = fx.send;
   assert.equal(retract.type, "retract");
   assert.equal(retract.retracts, msg.id);
@@ -170,6 +171,22 @@ test("undo of a pending answer retracts it by client id and shows the item again
   // answering again moves on to the item that was showing
   card.press("label", { value: "ham" });
   assert.equal(card.current().key, "1");
+});
+
+test("undo names what it undid, for every kind of answer", () => {
+  const { card } = newCard();
+  card.receive(buffer("jump", 1, ["7", "8", "9"]));
+  const undid = () => card.statusText().split(" · ")[0];
+  card.press("skip");
+  card.press("undo");
+  assert.equal(undid(), "undid: skip on item 7");
+  card.press("unsure");
+  assert.notEqual(undid(), "undid: skip on item 7", "the next action ends the message");
+  card.press("undo");
+  assert.equal(undid(), "undid: unsure on item 7");
+  card.press("label", { value: 3 });
+  card.press("undo");
+  assert.equal(undid(), "undid: 3 on item 7");
 });
 
 test("undo of a refused answer sends nothing; undo with no history says so", () => {

@@ -32,18 +32,18 @@ cells = [
         "wrong category, and her proposal waits for an owner."
     ),
     code(
-        "ana.label(\"ham\")\n"
+        'ana.label("ham")\n'
         'ana.none_fits("an automatic reminder from a service I signed up for",\n'
         '              proposed="service notice")\n'
-        "ana.schema.proposals[[\"name\", \"reason\", \"proposed_by\", \"item_key\"]]"
+        'ana.schema.proposals[["name", "reason", "proposed_by", "item_key"]]'
     ),
     md("## 2. Another annotator independently proposes the same thing"),
     code(
         'bob = nbl.Labeller(df, show="text", labels=schema, store=store, annotator="bob",\n'
         '                   dataset="sms-field")\n'
-        'bob.goto(5)\n'
+        "bob.goto(5)\n"
         'bob.none_fits("a network operator telling me about my plan", proposed="Service Notice")\n'
-        "bob.schema.proposals[[\"name\", \"supporters\"]]"
+        'bob.schema.proposals[["name", "supporters"]]'
     ),
     md(
         "Names are compared ignoring case and spaces, so Bob supports Ana's proposal instead of "
@@ -72,13 +72,13 @@ cells = [
     code(
         'teacher.label("spam")\n'
         'teacher.schema.split("spam", ["scam", "promo"], reason="a scam and an advert harm differently")\n'
-        "teacher.annotations.loc[teacher.annotations[\"original_label\"].notna(),\n"
-        "                        [\"label\", \"original_label\", \"state\"]]"
+        'teacher.annotations.loc[teacher.annotations["original_label"].notna(),\n'
+        '                        ["label", "original_label", "state"]]'
     ),
     code(
         'teacher.schema.merge(["promo", "scam"], into="spam",\n'
         '                     reason="annotators could not tell them apart")\n'
-        "teacher.schema.history[[\"version\", \"change\", \"detail\", \"who\", \"why\"]]"
+        'teacher.schema.history[["version", "change", "detail", "who", "why"]]'
     ),
     code("nbl.plots.labelset_timeline(teacher.schema.history);"),
     md(
@@ -86,11 +86,7 @@ cells = [
         "Every answer can carry a note. The notes browser searches them by word, label and "
         "annotator, and jumps to the item."
     ),
-    code(
-        "notes = nbl.NotesBrowser(teacher)\n"
-        'notes.search.value = "service"\n'
-        "notes.selected"
-    ),
+    code('notes = nbl.NotesBrowser(teacher)\nnotes.search.value = "service"\nnotes.selected'),
     md(
         "## To discuss\n\n"
         "- Whose categories were these to begin with, and who may change them?\n"

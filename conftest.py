@@ -1,4 +1,7 @@
-"""nbval runs every notebook on a fresh store: a user's labels.db is never touched by tests."""
+"""nbval runs every notebook on a fresh store: a user's labels.db is never touched by tests.
+
+Here, not in ``notebooks/``, so that folder holds notebooks only (what ``make demo`` shows).
+"""
 
 import os
 import tempfile

@@ -164,10 +164,6 @@ cells = [
         "assert not set(shared['annotator']) & set(accuracy)  # no real names left\n"
         "shared.head()"
     ),
-    code(
-        "dash.close()\n"
-        "for lab in [teacher, *students.values()]:\n"
-        "    lab.close()"
-    ),
+    code("dash.close()\nfor lab in [teacher, *students.values()]:\n    lab.close()"),
 ]
 write_notebook(cells, "classroom.ipynb")

@@ -44,7 +44,7 @@ cells = [
     code("lab.suggestion(), lab.current"),
     code(
         'history = nbl.simulate(lab, df["label"], n=60, loop=loop, batch=20, seed=0)\n'
-        "history[[\"round\", \"n_labels\", \"audit_size\", \"audit_macro_f1\", \"cv_macro_f1\", \"seconds\"]]"
+        'history[["round", "n_labels", "audit_size", "audit_macro_f1", "cv_macro_f1", "seconds"]]'
     ),
     code("loop.plot();"),
     md(
@@ -93,7 +93,7 @@ cells = [
         "events = lab.store.events(lab.dataset)\n"
         'shown = events[events["suggestion"].notna() & (events["kind"] == "label")]\n'
         'print(f"{len(shown)} answers were given with a suggestion on screen")\n'
-        'assert len(loop.history) >= 3\n'
+        "assert len(loop.history) >= 3\n"
         "lab.close()"
     ),
 ]

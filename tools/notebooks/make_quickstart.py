@@ -31,17 +31,18 @@ cells = [
     ),
     nbf.v4.new_code_cell(
         "first = lab.current\n"
-        'lab.label("spam", note="asks me to call a premium number")\n'
+        'print(df.loc[first, "text"])\n'
+        'lab.label("ham", note="a friend, about where to go")\n'
         "lab.annotations.loc[first]"
     ),
     nbf.v4.new_code_cell(
-        'labelled = lab.annotations.dropna(subset=["label"])\n'
-        "labelled.join(df[\"text\"])"
+        'labelled = lab.annotations.dropna(subset=["label"])\nlabelled.join(df["text"])'
     ),
     nbf.v4.new_code_cell(
         'path = lab.export(os.environ.get("NB_LABEL_EXPORT", "my_labels.csv"))\n'
-        "print(f\"{len(labelled)} labels written to {path}\")\n"
-        'assert labelled.loc[first, "label"] == "spam"'
+        'print(f"{len(df):,} rows written to {path}, {len(labelled):,} of them labelled")\n'
+        "# The dataset's own label column says the same as the annotator.\n"
+        'assert labelled.loc[first, "label"] == df.loc[first, "label"] == "ham"'
     ),
 ]
 write_notebook(cells, "quickstart.ipynb")
