@@ -68,3 +68,11 @@ def temporary_database(server_url: str = SERVER_URL) -> Iterator[str]:
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def write_report(text: str, out) -> str:
+    """Print a benchmark's markdown report, write it to ``out`` (a Path) and return it."""
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    return text

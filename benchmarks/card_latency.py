@@ -5,6 +5,7 @@ for every item: pigeon's Output widget, a bare ``HTML.value`` update, and ipyann
 ``ClassLabeller``. All run in the same server, browser and timing code.
 
 Run from the repository root: python -m benchmarks.card_latency [--items N] [--quick]
+[--host marimo] (the card in ``marimo run`` beside molabel: benchmarks/card_latency_marimo.py)
 """
 
 from __future__ import annotations
@@ -543,8 +544,16 @@ def main(argv: list[str] | None = None) -> str:
         "--server-nodelay", action="store_true",
         help="diagnostic: set TCP_NODELAY on the server's websockets (jupyter_server does not)",
     )  # fmt: skip
+    parser.add_argument(
+        "--host", choices=["jupyterlab", "marimo"], default="jupyterlab",
+        help="marimo: the card in `marimo run` beside molabel (benchmarks/card_latency_marimo.py)",
+    )  # fmt: skip
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     n = 50 if args.quick else args.items
+    if args.host == "marimo":
+        from benchmarks import card_latency_marimo
+
+        return card_latency_marimo.main(["--items", str(n)])
     if n < 1:
         raise ValueError("--items must be at least 1")
     started = time.monotonic()

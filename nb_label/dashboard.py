@@ -20,6 +20,7 @@ import pandas as pd
 
 from nb_label._extras import extra_imports, require
 from nb_label._state import ANSWER_KINDS
+from nb_label.hosts import ShownByJupyterOnly
 from nb_label.quality.agreement import AgreementReport, agreement_report
 from nb_label.quality.gold import accuracy_against, gold_from_events
 from nb_label.review import disputed_items
@@ -64,7 +65,7 @@ def agreement_heatmap(pairwise: pd.DataFrame, *, ax: Any = None) -> Any:
     return ax
 
 
-class Dashboard(w.VBox):
+class Dashboard(ShownByJupyterOnly, w.VBox):
     """Watch a class label: progress, agreement, disputes and gold accuracy, kept fresh.
 
     Parameters
@@ -108,6 +109,11 @@ class Dashboard(w.VBox):
     >>> dash.progress
     >>> dash.close()              # stops the background refresh
     """
+
+    _marimo_instead = (
+        "Open this notebook in JupyterLab to watch it; in marimo, dashboard.progress, "
+        "dashboard.agreement and dashboard.disputed hold the same figures."
+    )
 
     def __init__(
         self,

@@ -364,6 +364,10 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.card._repr_mimebundle_(**kwargs)
 
+    def _display_(self) -> Any:
+        # marimo's display protocol: a cell ending in `lab` shows the card there too.
+        return self.card
+
     # -- lifetime -----------------------------------------------------------------------------
     def close(self) -> None:
         """Close the card, give back reserved items and, if this labeller opened it, the store."""

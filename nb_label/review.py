@@ -22,6 +22,7 @@ import pandas as pd
 
 from nb_label._keys import encode_key
 from nb_label.events import make_event
+from nb_label.hosts import ShownByJupyterOnly
 from nb_label.quality._long import as_long, code_answers
 from nb_label.quality.api import decisions_from_events, source_events
 from nb_label.quality.gold import gold_from_events
@@ -119,7 +120,7 @@ def answers_from_events(events: pd.DataFrame) -> pd.DataFrame:
     return current_labels(events, details=True)
 
 
-class Review(w.VBox):
+class Review(ShownByJupyterOnly, w.VBox):
     """Adjudicate the items annotators disagree on.
 
     Parameters
@@ -149,6 +150,11 @@ class Review(w.VBox):
     >>> review.answers(review.items.index[0])
     >>> review.decide(review.items.index[0], "polite", note="asks with please and thanks")
     """
+
+    _marimo_instead = (
+        "Open this notebook in JupyterLab to decide with buttons; in marimo, review.items, "
+        "review.answers(key) and review.decide(key, label, note=...) do the same from code."
+    )
 
     def __init__(
         self, source: Any, *, dataset: str | None = None, reviewer: str | None = None

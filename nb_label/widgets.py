@@ -12,9 +12,10 @@ import ipywidgets as w
 import pandas as pd
 
 from nb_label._keys import decode_key
+from nb_label.hosts import ShownByJupyterOnly
 
 
-class ProposalReview(w.VBox):
+class ProposalReview(ShownByJupyterOnly, w.VBox):
     """Approve or reject the label proposals waiting for an owner.
 
     Parameters
@@ -22,6 +23,11 @@ class ProposalReview(w.VBox):
     labeller : Labeller
         Whose label set to review; the annotator must be an owner under the "review" policy.
     """
+
+    _marimo_instead = (
+        "Open this notebook in JupyterLab to approve with buttons; in marimo, "
+        "lab.schema.proposals lists them and lab.schema.approve(...) / reject(...) decide."
+    )
 
     def __init__(self, labeller: Any) -> None:
         self.labeller = labeller
@@ -102,7 +108,7 @@ class ProposalReview(w.VBox):
         self.refresh()
 
 
-class NotesBrowser(w.VBox):
+class NotesBrowser(ShownByJupyterOnly, w.VBox):
     """Search and filter the notes annotators wrote, and jump to their items.
 
     Parameters
@@ -110,6 +116,11 @@ class NotesBrowser(w.VBox):
     labeller : Labeller
         Whose dataset's notes to browse (every annotator's).
     """
+
+    _marimo_instead = (
+        "Open this notebook in JupyterLab to browse them; in marimo, "
+        "lab.store.events(lab.dataset) holds every annotator's notes (column 'note')."
+    )
 
     def __init__(self, labeller: Any) -> None:
         self.labeller = labeller

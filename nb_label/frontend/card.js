@@ -834,6 +834,7 @@ function render({ model, el: host }) {
   let labelsShown = null;
   let announcement = null;
   let acceptHint = null; // the "Enter accept" key hint, shown only with a suggestion
+  let itemScrolled = false; // the reader scrolled the shown item (long texts)
 
   function labels() {
     const l = model.get("labels");
@@ -997,7 +998,12 @@ function render({ model, el: host }) {
       if (snap.item) {
         item.dataset.key = snap.item.key;
         item.appendChild(buildBlocks(document, snap.item.blocks));
-        item.scrollTop = 0;
+        // Writing scrollTop forces a layout of the whole page (~1 ms in marimo, more in a big
+        // notebook) before the item can show: only when the reader scrolled the last one.
+        if (itemScrolled) {
+          item.scrollTop = 0;
+          itemScrolled = false;
+        }
       } else {
         delete item.dataset.key;
         item.appendChild(el("div", "nbl-waiting", WAITING_TEXT));
@@ -1127,10 +1133,14 @@ function render({ model, el: host }) {
     card.typed(); // the first keystroke starts the caption's typing time
     captionBox.removeAttribute("aria-invalid");
   };
+  const onScroll = () => {
+    itemScrolled = item.scrollTop > 0; // layout is fresh during a scroll: no forced reflow
+  };
   root.addEventListener("keydown", onKeyDown);
   root.addEventListener("click", onClick);
   note.addEventListener("input", onInput);
   captionBox.addEventListener("input", onTyping);
+  item.addEventListener("scroll", onScroll, { passive: true });
 
   const detach = state.attach((text) => {
     announcement = text || null;
@@ -1142,6 +1152,7 @@ function render({ model, el: host }) {
     root.removeEventListener("click", onClick);
     note.removeEventListener("input", onInput);
     captionBox.removeEventListener("input", onTyping);
+    item.removeEventListener("scroll", onScroll);
     root.remove();
   };
 }

@@ -73,6 +73,9 @@ export function createOutbox(now) {
   let saved = 0; // answers acknowledged
   let connected = true;
   let waiting = null; // why the store cannot take answers now (they stay in the outbox)
+  // True where the page keeps no localStorage (blocked, sandboxed frame, full): unsaved
+  // answers then live in this page only, and a reload would lose them. The status says so.
+  let pageOnly = false;
 
   const inOrder = () => [...pending.values()].map((o) => o.msg).sort((a, b) => a.seq - b.seq);
   function sendAll() {
@@ -139,6 +142,10 @@ export function createOutbox(now) {
       }
       return n;
     },
+    /** The page cannot keep the outbox in localStorage: say so while answers are unsaved. */
+    keepInPageOnly() {
+      pageOnly = true;
+    },
     setConnected(isConnected) {
       if (connected === isConnected) return effects([], false);
       connected = isConnected;
@@ -157,8 +164,9 @@ export function createOutbox(now) {
     status({ problem = null, showing = true, late = null } = {}) {
       const n = pending.size;
       const answers = `${n} answer${n === 1 ? "" : "s"}`;
-      if (!connected) return `kernel disconnected: ${answers} not saved`;
-      if (waiting && n) return `store unreachable: ${answers} kept here, retrying (${waiting})`;
+      const held = pageOnly ? " (held in this page only: keep it open until they are saved)" : "";
+      if (!connected) return `kernel disconnected: ${answers} not saved${n ? held : ""}`;
+      if (waiting && n) return `store unreachable: ${answers} kept here, retrying (${waiting})${held}`;
       if (problem) return problem;
       if (!showing) return WAITING_TEXT;
       if (late) return late;
@@ -182,6 +190,7 @@ export function outboxMethods(outbox) {
     pendingCount: outbox.size,
     savedCount: () => outbox.snapshot().saved,
     outboxMessages: outbox.messages,
+    keepInPageOnly: outbox.keepInPageOnly,
   };
 }
 
@@ -190,8 +199,9 @@ export function outboxMethods(outbox) {
 // ---------------------------------------------------------------------------------------
 
 // anywidget hands initialize and each render a different proxy of one model, so the proxy
-// cannot key the shared state. The model's `layout` is a widget model object that is
-// deserialized once per widget and stays the same; fall back to the proxy if it is missing.
+// cannot key the shared state. The model's `layout` stays the same: in Jupyter a widget model
+// object (deserialized once per widget), in marimo its id as a string ("IPY_MODEL_<id>").
+// Fall back to the proxy if it is missing.
 function modelIdentity(model) {
   let layout = null;
   try {
@@ -199,7 +209,20 @@ function modelIdentity(model) {
   } catch (err) {
     layout = null;
   }
+  if (typeof layout === "string" && layout) return layout;
   return layout && typeof layout === "object" ? layout : model;
+}
+
+/** A map keyed by object (weakly, as Jupyter's layouts are) or by string (marimo's ids). */
+function identityMap() {
+  const byObject = new WeakMap();
+  const byName = new Map();
+  const pick = (id) => (typeof id === "string" ? byName : byObject);
+  return {
+    get: (id) => pick(id).get(id),
+    set: (id, value) => pick(id).set(id, value),
+    delete: (id) => pick(id).delete(id),
+  };
 }
 
 /**
@@ -216,31 +239,38 @@ function modelIdentity(model) {
  *   render); initialize: anywidget's hook, returns the cleanup.
  */
 export function createGlue({ name, storagePrefix, create, setup = null, ackOverdueMs = 0 }) {
-  const states = new WeakMap();
+  const states = identityMap();
 
   function storageKey(model) {
     return `${storagePrefix}${model.get("store_key") || ""}`;
   }
 
-  function readStored(model) {
+  function readStored(model, card) {
+    let text = null;
     try {
-      const text = globalThis.localStorage && globalThis.localStorage.getItem(storageKey(model));
+      if (!globalThis.localStorage) throw new Error("no localStorage");
+      text = globalThis.localStorage.getItem(storageKey(model));
+    } catch (err) {
+      card.keepInPageOnly(); // storage blocked (private mode, sandbox): the memory outbox works
+      return [];
+    }
+    try {
       const parsed = text ? JSON.parse(text) : [];
       return Array.isArray(parsed) ? parsed : [];
     } catch (err) {
-      return []; // storage blocked (private mode, sandbox) or corrupt: the memory outbox works
+      return []; // corrupt: nothing to resend
     }
   }
 
   function writeStored(model, card) {
     try {
       const ls = globalThis.localStorage;
-      if (!ls) return;
+      if (!ls) throw new Error("no localStorage");
       const messages = card.outboxMessages();
       if (messages.length) ls.setItem(storageKey(model), JSON.stringify(messages));
       else ls.removeItem(storageKey(model));
     } catch (err) {
-      // quota or blocked storage: nothing else to do; the outbox stays in memory
+      card.keepInPageOnly(); // quota or blocked storage: the outbox stays in memory
     }
   }
 
@@ -331,7 +361,7 @@ export function createGlue({ name, storagePrefix, create, setup = null, ackOverd
     const unsetup = setup ? setup(model, card) : null;
     if (!state.wired) {
       state.wired = true;
-      card.restoreOutbox(readStored(model));
+      card.restoreOutbox(readStored(model, card));
     }
     // With a shared dataset the kernel leases what this widget holds; the heartbeat keeps the
     // leases while the page is open. A closed laptop sends nothing, so its leases run out.

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from nb_label._extras import extra_imports, require
+from nb_label.hosts import ShownByJupyterOnly
 from nb_label.labeller import Labeller
 from nb_label.regions.geometry import (
     clean_regions,
@@ -53,7 +54,7 @@ def fix_for_ipywidgets8(annotator: widgets.Box) -> widgets.Box:
     return annotator
 
 
-class RegionLabeller(widgets.VBox):
+class RegionLabeller(ShownByJupyterOnly, widgets.VBox):
     """Draw labelled boxes, polygons or points on images; each image's regions are one event.
 
     Parameters
@@ -95,6 +96,11 @@ class RegionLabeller(widgets.VBox):
     >>> rl.save([{"type": "box", "label": "cat", "xyxy": [10, 20, 110, 90]}])  # from code
     >>> rl.to_coco("regions.json")
     """
+
+    _marimo_instead = (
+        "It draws on ipycanvas. Open this notebook in JupyterLab or Notebook 7 to draw "
+        "regions; in marimo, label whole images with nbl.Labeller(df, show='image', ...)."
+    )
 
     def __init__(
         self,

@@ -281,6 +281,40 @@ def stop_process_group(process: subprocess.Popen, *, first: int = signal.SIGTERM
         process.wait(timeout=5)
 
 
+def wait_for_port(
+    process: subprocess.Popen, port: int, log_path: Path, what: str, *, timeout: float = 60.0
+) -> None:
+    """Wait until ``process`` accepts connections on ``port`` (a GET could start a kernel)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited:\n{log_path.read_text()[-3000:]}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def serving_marimo(notebook: Path, mode: str, env: Mapping[str, str], *, timeout: float = 60.0):
+    """``marimo <mode>`` ("run" or "edit") serving ``notebook`` on a free port; yields its URL.
+
+    The server runs in the notebook's folder, logs to ``<notebook>.<mode>.log`` and is
+    stopped with its kernel when the block ends.
+    """
+    port = _free_port()
+    cmd = [sys.executable, "-m", "marimo", mode, notebook.name, "--headless",
+           "--host", "127.0.0.1", "--port", str(port), "--no-token"]  # fmt: skip
+    log_path = notebook.with_suffix(f".{mode}.log")
+    process = start_logged(cmd, cwd=notebook.parent, env=env, log_path=log_path)
+    try:
+        wait_for_port(process, port, log_path, "marimo", timeout=timeout)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop_process_group(process)
+
+
 def env_cell(env: Mapping[str, str]) -> nbformat.NotebookNode:
     """Build a code cell that sets environment variables inside the kernel.
 

@@ -19,7 +19,7 @@ from PIL import Image
 import nb_label as nbl
 
 store = os.environ["NB_LABEL_STORE"]
-long_df = pd.DataFrame({"text": [("lorem ipsum dolor " * 2000)[:20_000], "short one"]})
+long_df = pd.DataFrame({"text": [("lorem ipsum dolor " * 2000)[:20_000], "second " * 3000]})
 wide_df = pd.DataFrame({f"column_{j:02d}": [f"v{j}-" + "x" * 200, f"w{j}"] for j in range(30)})
 img_df = pd.DataFrame({"img": ["big", "small"]})
 
@@ -169,6 +169,9 @@ def test_huge_items_stay_inside_the_output_and_long_text_scrolls(lab, tmp_path):
         "() => Array.from(document.querySelectorAll('.nbl-card'))"
         ".every(c => c.dataset.saved === '1' && c.dataset.pending === '0')"
     )
+    # the next long text starts at its top, though the reader had scrolled the last one down
+    assert long_card.locator(".nbl-item .nbl-text").text_content().startswith("second ")
+    assert item.evaluate("e => e.scrollTop") == 0
     events = label_events(store)
     assert sorted(zip(events["dataset"], events["item_key"], events["value"], strict=True)) == [
         ("image", "0", "ok"),

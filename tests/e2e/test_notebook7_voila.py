@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +21,7 @@ from .harness import (
     env_cell,
     start_logged,
     stop_process_group,
+    wait_for_port,
 )
 
 QUICKSTART = REPO_ROOT / "notebooks" / "quickstart.ipynb"
@@ -68,16 +66,7 @@ def voila_app(browser, tmp_path) -> Iterator[tuple[str, Path]]:
     process = start_logged(cmd, cwd=app_dir, env=env, log_path=log_path)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"Voilà exited:\n{log_path.read_text()[-3000:]}")
-            # a port that accepts: a GET of the page would already start a kernel
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Voilà did not answer:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
+        wait_for_port(process, port, log_path, "Voilà")
         yield url, store
     finally:
         stop_process_group(process)

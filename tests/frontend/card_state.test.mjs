@@ -287,3 +287,16 @@ test("items per minute come from the answers' times", () => {
   card.press("skip");
   assert.equal(card.snapshot().perMinute, 10);
 });
+
+test("where the page keeps no localStorage, unsaved answers are said to live in it only", () => {
+  const { card } = newCard();
+  card.receive(buffer("jump", 1, ["0", "1"]));
+  card.press("label", { value: "spam" });
+  card.setConnected(false);
+  assert.equal(card.statusText(), "kernel disconnected: 1 answer not saved");
+  card.keepInPageOnly();
+  assert.match(card.statusText(), /1 answer not saved \(held in this page only: keep it open/);
+  card.setConnected(true);
+  card.receive({ type: "ack", id: card.outboxMessages()[0].id, event_id: 1 });
+  assert.equal(card.statusText(), "saved", "nothing unsaved: nothing to warn about");
+});

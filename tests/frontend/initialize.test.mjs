@@ -55,3 +55,17 @@ test("buffers from the kernel reach the shared card; hello carries the keys it h
   assert.equal(hellos.length, 2);
   assert.deepEqual(hellos[1].have, ["0", "1"]);
 });
+
+test("marimo: a layout given as its id string still keys one shared state per model", () => {
+  // marimo hands `layout` as "IPY_MODEL_<id>", and initialize and render different proxies.
+  const m = fakeModel({ store_key: "k5", layout: "IPY_MODEL_aaa" });
+  widget.initialize({ model: m.proxy() }, { now: clock(), newId: ids() });
+  m.fire("msg:custom", buffer("jump", 1, ["0", "1"]));
+  widget.initialize({ model: m.proxy() });
+  const hellos = m.sent.filter((x) => x.type === "hello");
+  assert.deepEqual(hellos[1].have, ["0", "1"], "the second proxy found the same card");
+
+  const other = fakeModel({ store_key: "k6", layout: "IPY_MODEL_bbb" });
+  widget.initialize({ model: other.proxy() }, { now: clock(), newId: ids() });
+  assert.deepEqual(other.sent.filter((x) => x.type === "hello")[0].have, [], "another model, another card");
+});
