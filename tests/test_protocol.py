@@ -5,8 +5,12 @@ a heartbeat) records what the kernel actually sends to the card; the tables of t
 page are parsed and compared with it both ways.
 """
 
+import json
+import os
 import re
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -99,6 +103,37 @@ def test_the_card_messages_the_kernel_reads_are_the_documented_ones():
     read = {"id", "seq", "key", "kind", "value", "note", "seconds", "client_time"}
     assert read | {"suggestion", "showing"} <= documented["answer"]
     assert {"id", "seq", "key", "retracts"} == documented["retract"]
+
+
+def card_session() -> list[dict]:
+    """What both widgets send in a scripted session (tests/frontend/record_session.mjs)."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is missing; CI must run the card's tests (install Node.js 20+)")
+        pytest.skip("node is not installed; install Node.js 20+ to run the card's tests")
+    script = Path(__file__).parent / "frontend" / "record_session.mjs"
+    done = subprocess.run(
+        [node, str(script)], capture_output=True, text=True, timeout=60, check=True
+    )
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_every_field_the_card_sends_is_documented_and_every_documented_one_is_sent():
+    documented = documented_tables()["Messages from the card"]
+    sent_fields = {}
+    for message in card_session():
+        sent_fields.setdefault(message["type"], set()).update(set(message) - {"type"})
+    assert set(sent_fields) == set(documented)  # every message type, both ways
+    for kind, fields in sent_fields.items():
+        assert fields == documented[kind], kind
+
+
+def test_the_card_sends_only_the_answer_kinds_the_kernel_takes():
+    from nb_label.messages import ANSWER_KINDS
+
+    kinds = {m["kind"] for m in card_session() if m["type"] == "answer"}
+    assert kinds == set(ANSWER_KINDS)
 
 
 def test_the_options_trait_holds_the_documented_fields(tmp_path):

@@ -542,7 +542,7 @@ export function createCard(options = {}) {
     // the store away: the answer stays pending (outbox.wait) and is sent again later
     receive: receiver({ buffer: receiveBuffer, ack: receiveAck, refuse: receiveRefuse, wait: outbox.wait }),
     press,
-    hello: () => outbox.hello(screen(), queue),
+    hello: () => outbox.hello(),
     snapshot,
     statusText,
     overdueCount,

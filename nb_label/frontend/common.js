@@ -120,14 +120,13 @@ export function createOutbox(now) {
       return effects(sendAll(), true);
     },
     /**
-     * Messages to send on (re)connect: unacknowledged ones in order, then hello with the keys
-     * the widget holds (`shown`: the entry on screen or null, then the queued items).
+     * Messages to send on (re)connect: unacknowledged ones in order, then hello (the kernel
+     * answers with a jump buffer from the item to show).
      */
-    hello(shown, queue) {
+    hello() {
       const again = sendAll();
       connected = true;
-      const have = [...(shown ? [shown.item.key] : []), ...queue.map((it) => it.key)];
-      return effects([...again, { type: "hello", have }], true);
+      return effects([...again, { type: "hello" }], true);
     },
     /** Put answers saved in localStorage by an earlier page back in the outbox. */
     restore(messages) {

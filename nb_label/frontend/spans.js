@@ -551,7 +551,7 @@ export function createSpanCard(options = {}) {
     // the store away: the answer stays pending (outbox.wait) and is sent again later
     receive: receiver({ buffer: receiveBuffer, ack: receiveAck, refuse: receiveRefuse, wait: outbox.wait }),
     press,
-    hello: () => outbox.hello(screen(), queue),
+    hello: () => outbox.hello(),
     snapshot,
     statusText,
     setOverlapping(value) {

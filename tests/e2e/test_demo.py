@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from .harness import REPO_ROOT, _free_port, start_logged, stop_process_group
+from .harness import (
+    _NOTEBOOK_READY_JS,
+    REPO_ROOT,
+    _free_port,
+    start_logged,
+    stop_process_group,
+)
 
+ARTIFACTS = Path(__file__).parent / "artifacts"
 URL = re.compile(r"(http://127\.0\.0\.1:\d+/\S*\?token=\w+)")
 
 
@@ -22,6 +29,12 @@ def demo(tmp_path):
     if not (REPO_ROOT / ".venv" / ".installed-lab").exists():
         pytest.skip("`make demo` would install the venv first; run `make test` or `make demo`")
     runtime = tmp_path / "runtime"
+    # For the test only (the demo stays as users get it): window.jupyterapp, so the test can
+    # wait for the kernel before it presses Run All, as a person waits for "Idle".
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "jupyter_lab_config.py").write_text(
+        "c.LabApp.expose_app_in_browser = True\n"
+    )
     env = {
         **os.environ,
         "PORT": str(_free_port()),
@@ -64,6 +77,9 @@ def test_every_url_make_demo_prints_opens_the_quickstart(demo, browser):
         page.goto(url)
         heading = page.locator(".jp-RenderedMarkdown h1", has_text="nb_label quickstart")
         heading.first.wait_for(timeout=60_000)
+        page.wait_for_function(
+            _NOTEBOOK_READY_JS, arg={"path": "quickstart.ipynb", "cells": -1}, timeout=60_000
+        )
         # Run All from the menu, as a newcomer would.
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
@@ -77,5 +93,9 @@ def test_every_url_make_demo_prints_opens_the_quickstart(demo, browser):
         )
         time.sleep(3)  # the news question, when asked, comes within a second of loading
         assert page.get_by_text("Jupyter news").count() == 0
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "make_demo.png"))
+        raise
     finally:
         page.close()

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 
-import widget from "../../nb_label/frontend/card.js";
+import widget, { createCard } from "../../nb_label/frontend/card.js";
+import { createGlue } from "../../nb_label/frontend/common.js";
 import { buffer, clock, fakeModel, fakeStorage, ids } from "./helpers.mjs";
 
 beforeEach(() => {
@@ -45,27 +46,20 @@ test("a corrupt or blocked localStorage does not stop the card", () => {
   assert.deepEqual(m2.sent.map((x) => x.type), ["hello"]);
 });
 
-test("buffers from the kernel reach the shared card; hello carries the keys it holds", () => {
+test("every proxy of one model finds the same state: Jupyter's layout object", () => {
+  const glue = createGlue({ name: "t", storagePrefix: "t:", create: (_, o) => createCard(o) });
   const m = fakeModel({ store_key: "k4" });
-  widget.initialize({ model: m.proxy() }, { now: clock(), newId: ids() });
-  m.fire("msg:custom", buffer("jump", 1, ["0", "1"]));
-  // a second initialize of the same model (another proxy) reuses the state, not a new card
-  widget.initialize({ model: m.proxy() });
-  const hellos = m.sent.filter((x) => x.type === "hello");
-  assert.equal(hellos.length, 2);
-  assert.deepEqual(hellos[1].have, ["0", "1"]);
+  const first = glue.stateFor(m.proxy());
+  assert.equal(glue.stateFor(m.proxy()), first, "initialize and render share one card");
+  assert.notEqual(glue.stateFor(fakeModel({ store_key: "k4" }).proxy()), first);
 });
 
-test("marimo: a layout given as its id string still keys one shared state per model", () => {
+test("marimo: a layout given as its id string still keys one state per model", () => {
   // marimo hands `layout` as "IPY_MODEL_<id>", and initialize and render different proxies.
+  const glue = createGlue({ name: "t", storagePrefix: "t:", create: (_, o) => createCard(o) });
   const m = fakeModel({ store_key: "k5", layout: "IPY_MODEL_aaa" });
-  widget.initialize({ model: m.proxy() }, { now: clock(), newId: ids() });
-  m.fire("msg:custom", buffer("jump", 1, ["0", "1"]));
-  widget.initialize({ model: m.proxy() });
-  const hellos = m.sent.filter((x) => x.type === "hello");
-  assert.deepEqual(hellos[1].have, ["0", "1"], "the second proxy found the same card");
-
+  const first = glue.stateFor(m.proxy());
+  assert.equal(glue.stateFor(m.proxy()), first, "the second proxy found the same card");
   const other = fakeModel({ store_key: "k6", layout: "IPY_MODEL_bbb" });
-  widget.initialize({ model: other.proxy() }, { now: clock(), newId: ids() });
-  assert.deepEqual(other.sent.filter((x) => x.type === "hello")[0].have, [], "another model, another card");
+  assert.notEqual(glue.stateFor(other.proxy()), first, "another model, another card");
 });

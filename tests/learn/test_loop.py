@@ -192,3 +192,13 @@ def test_the_card_carries_the_audit_flag_of_audit_items(lab, sms):
     flagged = {lab.data.index[lab.data.index.get_loc(int(i["key"]))] for i in items if i["audit"]}
     shown = {int(i["key"]) for i in items}
     assert flagged == audit & shown and flagged  # carried for real, for exactly those items
+
+
+def test_the_card_carries_the_audit_flag_of_exactly_the_audit_sample(lab, sms):
+    loop = ActiveLoop(lab, text_model(), features="text", random_state=1, audit=0.2)
+    simulate(lab, sms["label"], n=40, seed=0)
+    loop.retrain()
+    audit = set(loop.audit_keys)
+    assert audit
+    flagged = {key for position, key in enumerate(sms.index) if lab.card_item(position)["audit"]}
+    assert flagged == audit
