@@ -39,18 +39,19 @@ def _export(args: argparse.Namespace) -> None:
             f"the folder {output.parent} does not exist; make it first "
             f"(mkdir -p {output.parent}) or write somewhere else"
         )
+    from nb_label import pseudonyms
+
     with _open(args.store) as store:
         events = store.events(_dataset(store, args.dataset))
-    if args.pseudonymise:
-        codes = {
-            name: f"annotator-{i + 1:03d}"
-            for i, name in enumerate(sorted(events["annotator"].unique()))
-        }
-        events["annotator"] = events["annotator"].map(codes)
+        key = store.secret(pseudonyms.KEY_NAME) if args.pseudonymise else None
+    if key is not None:
+        events = pseudonyms.pseudonymise(events, key)
     if args.no_notes:
         events["note"] = None
     path = write_frame(events, Path(args.output), index_name=None)
     print(f"{len(events):,} rows written to {path} (one per event)")
+    if key is not None and not args.no_notes:
+        print(pseudonyms.NOTES_KEPT)
 
 
 def _stats(args: argparse.Namespace) -> None:
@@ -91,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         sub.set_defaults(run=fn)
         if name == "export":
             sub.add_argument("output", help="the file to write (.csv, .parquet or .jsonl)")
-            sub.add_argument("--pseudonymise", action="store_true", help="stable pseudonyms")
+            sub.add_argument(
+                "--pseudonymise", action="store_true",
+                help="names as keyed-hash pseudonyms (the same in every export); no browser ids",
+            )  # fmt: skip
             sub.add_argument("--no-notes", action="store_true", help="leave the notes out")
         if name == "agreement":
             sub.add_argument(

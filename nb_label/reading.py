@@ -111,11 +111,20 @@ class Reading:
         )
         return len(events)
 
-    def export(self, path: str | Path) -> Path:
-        """Write ``annotations`` (notes included) to CSV, Parquet or JSON Lines, by suffix."""
+    def export(self, path: str | Path, *, pseudonymise: bool = False) -> Path:
+        """Write ``annotations`` (notes included) to CSV, Parquet or JSON Lines, by suffix.
+
+        With ``pseudonymise=True`` the annotator is the store's keyed-hash pseudonym, the
+        same as ``nb-label export --pseudonymise`` gives; notes are kept as written.
+        """
         from nb_label.results import write_frame
 
-        return write_frame(self.annotations, Path(path))
+        frame = self.annotations
+        if pseudonymise:
+            from nb_label import pseudonyms
+
+            frame = pseudonyms.pseudonymise(frame, self.store.secret(pseudonyms.KEY_NAME))
+        return write_frame(frame, Path(path))
 
     def training_data(self, features: str | Sequence[str] | None = None) -> tuple[Any, pd.Series]:
         """Features and labels of the labelled items, for scikit-learn.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import InitVar, dataclass, field
 from typing import Any
 
 import numpy as np
+import webcolors
 
 # Keys the card keeps for itself (see docs/protocol.md); a label may not use them.
 RESERVED_KEYS = {
@@ -100,6 +102,14 @@ class Label:
 
     def __post_init__(self, stored: bool = False) -> None:
         self.value = _plain_value(self.value)
+        if self.color is not None and not is_css_colour(self.color):
+            if stored:  # another kernel's or an old client's: the palette colour instead
+                self.color = None
+            else:
+                raise ValueError(
+                    f"color= takes a CSS colour (#1f77b4, rgb(31, 119, 180), hsl(...) or a "
+                    f"name such as 'teal'), not {self.color!r} (label {self.value!r})"
+                )
         if self.key is not None:
             if not isinstance(self.key, str):
                 raise ValueError(
@@ -146,6 +156,28 @@ class Label:
             examples=list(data.get("examples") or []),
             stored=True,
         )
+
+
+# #rgb, #rgba, #rrggbb, #rrggbbaa; rgb()/rgba()/hsl()/hsla() holding numbers only (no url(),
+# var() or any other function the card's CSS would resolve, fetch or run).
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+_FUNCTION_COLOUR = re.compile(
+    r"(?:rgba?|hsla?)\(\s*(?:[-+]?[0-9.]+(?:%|deg|turn|rad|grad)?[\s,/]*){3,4}\)", re.I
+)
+
+
+def is_css_colour(value: Any) -> bool:
+    """Whether ``value`` is a CSS colour the card may set: hex, rgb()/hsl() or a CSS name."""
+    if not isinstance(value, str) or len(value) > 64:
+        return False
+    text = value.strip()
+    if _HEX_COLOUR.fullmatch(text) or _FUNCTION_COLOUR.fullmatch(text):
+        return True
+    try:
+        webcolors.name_to_hex(text, spec="css3")
+    except ValueError:
+        return False
+    return True
 
 
 def _key_code(key: str) -> str | None:

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -20,7 +22,8 @@ def test_export_with_pseudonyms_and_without_notes(store, tmp_path, capsys):
     out = tmp_path / "events.csv"
     assert main(["export", store, str(out), "--pseudonymise", "--no-notes"]) == 0
     events = pd.read_csv(out)
-    assert set(events["annotator"]) == {"annotator-001", "annotator-002"}
+    names = set(events["annotator"])
+    assert len(names) == 2 and all(re.fullmatch(r"annotator-[0-9a-f]{10}", n) for n in names)
     assert events["note"].isna().all()
     assert (events["kind"] == "label").sum() == 60
 
@@ -82,3 +85,49 @@ def test_the_cli_refuses_a_foreign_sqlite_file(tmp_path, capsys):
     connection.close()
     assert main(["stats", str(path)]) == 2
     assert "not an nb_label store" in capsys.readouterr().err
+
+
+def _pseudonymised(store, tmp_path, name="events.csv"):
+    out = tmp_path / name
+    assert main(["export", store, str(out), "--pseudonymise"]) == 0
+    return pd.read_csv(out)
+
+
+def test_pseudonyms_are_stable_when_someone_joins(store, tmp_path):
+    before = _pseudonymised(store, tmp_path, "before.csv")
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(30)]})
+    with nbl.Labeller(df, show="text", labels=["a", "b"], store=store, annotator="aaron") as lab:
+        lab.label("a")  # a name that sorts before everyone else's
+    after = _pseudonymised(store, tmp_path, "after.csv")
+    old = dict(zip(before["id"], before["annotator"], strict=True))
+    assert all(
+        old[i] == a for i, a in zip(after["id"], after["annotator"], strict=True) if i in old
+    )
+    assert after["annotator"].nunique() == 3
+
+
+def test_pseudonyms_cover_every_name_and_drop_browser_ids(tmp_path, capsys):
+    path = str(tmp_path / "class.db")
+    df = pd.DataFrame({"text": ["a", "b"]})
+    schema = nbl.Schema(["x", "y"], policy="review", owners=["teacher"])
+    with nbl.Labeller(df, show="text", labels=schema, store=path, annotator="teacher") as lab:
+        lab.label("x")
+        nbl.Review(lab).decide(lab.annotations.index[0], "y", note="discussed")
+    out = tmp_path / "events.jsonl"
+    assert main(["export", path, str(out), "--pseudonymise"]) == 0
+    said = capsys.readouterr().out
+    assert "notes" in said and "as written" in said
+    text = out.read_text()
+    assert "teacher" not in text
+    events = pd.read_json(out, lines=True)
+    assert "session_id" not in events and "client_event_id" not in events
+
+
+def test_lab_export_can_pseudonymise(store, tmp_path):
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(30)]})
+    with nbl.Labeller(df, show="text", labels=["a", "b"], store=store, annotator="ana") as lab:
+        path = lab.export(tmp_path / "mine.csv", pseudonymise=True)
+    exported = pd.read_csv(path)
+    assert "ana" not in set(exported["annotator"].dropna())
+    cli = _pseudonymised(store, tmp_path)
+    assert set(exported["annotator"].dropna()) <= set(cli["annotator"])  # the same pseudonym

@@ -87,3 +87,28 @@ def test_owners_as_one_name_is_refused_not_split_into_letters():
 def test_owners_must_be_names():
     with pytest.raises(ValueError, match="owners= holds 3"):
         Schema(["a", "b"], policy="review", owners=["ana", 3])
+
+
+@pytest.mark.parametrize(
+    "color", ["#1f77b4", "#ABC", "#11223344", "rgb(1, 2, 3)", "rgba(1,2,3,0.5)",
+              "hsl(120 50% 50%)", "hsl(120deg, 50%, 50%)", "red", "DarkSlateGray"],
+)  # fmt: skip
+def test_css_colours_are_accepted(color):
+    assert Label("a", color=color).color == color
+
+
+@pytest.mark.parametrize(
+    "color",
+    ["url(http://127.0.0.1:9/x)", "red; background: url(x)", "var(--jp-brand)",
+     "expression(alert(1))", "image-set('x.png' 1x)", "#12", "rgb(1, 2, url(x))", "nonsense", 12],
+)  # fmt: skip
+def test_anything_but_a_colour_is_refused(color):
+    with pytest.raises(ValueError, match=r"color= takes a CSS colour.*#1f77b4"):
+        Label("a", color=color)
+
+
+def test_a_stored_colour_that_is_not_one_is_dropped_for_the_palette():
+    # Written by another kernel, an old version or a buggy client: it never reaches a card.
+    label = Label.from_dict({"value": "a", "color": "url(http://127.0.0.1:9/beacon)"})
+    assert label.color is None
+    assert Schema([label]).labels[0].color.startswith("#")

@@ -15,6 +15,7 @@ import {
   el,
   outboxMethods,
   receiver,
+  safeColor,
   widgetRoot,
 } from "./common.js";
 
@@ -934,7 +935,8 @@ function render({ model, el: host }) {
       if (label.key) b.append(el("kbd", "nbl-kbd", label.key));
       b.setAttribute("aria-label", name);
       if (label.definition) b.title = String(label.definition);
-      if (label.color) b.style.setProperty("--nbl-label-color", String(label.color));
+      const color = safeColor(label.color);
+      if (color) b.style.setProperty("--nbl-label-color", color);
       labelRow.appendChild(b);
     });
     buildKeys();

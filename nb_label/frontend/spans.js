@@ -17,6 +17,7 @@ import {
   el,
   outboxMethods,
   receiver,
+  safeColor,
   widgetRoot,
 } from "./common.js";
 
@@ -592,7 +593,7 @@ export function buildText(doc, text, spans, suggestions, selection, colors = {})
       node.dataset.label = labels.join(" ");
       if (seg.spans.length > 1) node.classList.add("nbl-mark-overlap");
       const color = colors[labels[0]];
-      if (color) node.style.setProperty("--nbl-span-color", String(color));
+      if (safeColor(color)) node.style.setProperty("--nbl-span-color", safeColor(color));
       node.title = labels.join(", ");
       const closing = ends.get(seg.end);
       if (closing && seg.spans.some((s) => s[1] === seg.end)) node.dataset.tag = closing.join("+");
@@ -709,7 +710,8 @@ function render({ model, el: host }) {
       if (label.key) b.append(el("kbd", "nbl-kbd", label.key));
       b.setAttribute("aria-label", `Label ${name}`);
       if (label.definition) b.title = String(label.definition);
-      if (label.color) b.style.setProperty("--nbl-span-color", String(label.color));
+      const color = safeColor(label.color);
+      if (color) b.style.setProperty("--nbl-span-color", color);
       labelRow.appendChild(b);
     });
     keys.replaceChildren();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,6 +14,8 @@ from sqlalchemy.pool import StaticPool
 from nb_label._extras import require
 
 _POSTGRES_DRIVER = "postgresql+psycopg"
+# "host=... dbname=... password=...": libpq's key=value form, which is not a path.
+_LIBPQ_STRING = re.compile(r"(?:^|\s)(?:host|hostaddr|dbname|user|password|port)\s*=")
 
 
 def target_url(target: str | os.PathLike) -> URL:
@@ -23,6 +26,13 @@ def target_url(target: str | os.PathLike) -> URL:
     """
     if isinstance(target, os.PathLike) or (isinstance(target, str) and "://" not in target):
         text = os.fspath(target)
+        if isinstance(target, str) and _LIBPQ_STRING.search(text):
+            # Not a file name: it would become an SQLite file named after the password.
+            raise ValueError(
+                "open_store() was given a libpq connection string (key=value ...); write it "
+                "as a URL instead: postgresql://user:password@host:5432/dbname (the password "
+                "is never shown)."
+            )
         if text == ":memory:":
             return make_url("sqlite://")
         if not text:
@@ -49,9 +59,33 @@ def target_url(target: str | os.PathLike) -> URL:
     return url
 
 
+def _is_secret_parameter(name: str) -> bool:
+    # libpq's password and sslpassword, in any case; the same for names drivers add.
+    return "password" in name.lower()
+
+
+def secrets_of(url: URL) -> list[str]:
+    """Every secret the URL holds: its password and its query's password parameters."""
+    found = [str(url.password)] if url.password else []
+    for name, value in url.query.items():
+        if _is_secret_parameter(name):
+            found += [str(v) for v in (value if isinstance(value, tuple) else (value,))]
+    return [secret for secret in found if secret]
+
+
 def masked(url: URL) -> str:
-    """The URL as text with any password replaced by ``***``."""
-    return url.render_as_string(hide_password=True)
+    """The URL as text with every secret replaced by ``***``: the one function for showing
+    a store's URL (in reprs, messages, errors and the card)."""
+    hidden = {name: "***" for name in url.query if _is_secret_parameter(name)}
+    shown = url.update_query_dict(hidden) if hidden else url
+    return shown.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
+
+
+def without_secrets(text: str, url: URL) -> str:
+    """``text`` (a driver's message, say) with every secret of ``url`` replaced by ``***``."""
+    for secret in sorted(secrets_of(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
 
 
 def sqlite_path(url: URL) -> str | None:

@@ -13,7 +13,7 @@ from nb_label.errors import (
     StoreLockedError,
     StoreReadOnlyError,
 )
-from nb_label.store.engine import masked, sqlite_path
+from nb_label.store.engine import masked, sqlite_path, without_secrets
 
 # SQLite result codes (Python 3.11+ puts them on the exception); older Pythons fall back on
 # the message, which SQLite has kept the same for decades.
@@ -110,8 +110,5 @@ def _postgres_error(exc: DBAPIError, original, reason: str, url: URL) -> StoreEr
 
 
 def _one_line(text: str, url: URL) -> str:
-    """The driver's message on one line, with the URL's password masked if it appears."""
-    text = " ".join(text.split())
-    if url.password:
-        text = text.replace(str(url.password), "***")
-    return text
+    """The driver's message on one line, with the URL's secrets masked if they appear."""
+    return without_secrets(" ".join(text.split()), url)

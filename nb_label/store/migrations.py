@@ -4,7 +4,8 @@ Version 0 (nb_label before the ``store_version`` table): ``events`` without ``se
 ``suggestion``, ``suggestion_p`` and ``labelset_version``, and no index on
 (dataset, annotator, id). Version 1 adds them; version 2 (:mod:`nb_label.store.schema`) adds
 the ``slots`` table that assigns items when several annotators share a dataset; version 3
-scopes client event ids per (dataset, annotator) and adds ``content_sha``.
+scopes client event ids per (dataset, annotator) and adds ``content_sha``; version 4 adds
+``store_secrets`` (the pseudonym key).
 
 Opening a store upgrades it in place, in one transaction: either every step lands or none.
 """
@@ -66,11 +67,16 @@ def _upgrade_2_to_3(connection: Connection) -> None:
     connection.exec_driver_sql("DROP TABLE events_v2")
 
 
+def _upgrade_3_to_4(connection: Connection) -> None:
+    schema.store_secrets.create(connection)
+
+
 #: ``MIGRATIONS[v]`` upgrades a store at version ``v`` to ``v + 1``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     0: _upgrade_0_to_1,
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
+    3: _upgrade_3_to_4,
 }
 
 

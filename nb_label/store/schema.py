@@ -1,4 +1,4 @@
-"""The current (version 2) table layout of the event store."""
+"""The current (version 4) table layout of the event store."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 #: The layout version this code writes; :mod:`nb_label.store.migrations` upgrades older ones.
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 #: Columns of :meth:`Store.events`, in order.
 EVENT_COLUMNS = (
@@ -149,3 +149,14 @@ slots = Table(
     UniqueConstraint("dataset", "item_key", "annotator", name="uq_slots_item_annotator"),
 )
 Index("ix_slots_dataset_annotator", slots.c.dataset, slots.c.annotator)
+
+# Version 4: secrets the store keeps for itself, never exported: the key of the keyed hash
+# that turns annotator names into pseudonyms (the same name, the same pseudonym, in every
+# export of this store).
+store_secrets = Table(
+    "store_secrets",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

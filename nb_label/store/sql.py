@@ -10,12 +10,15 @@ import contextlib
 import datetime as dt
 import numbers
 import os
+import secrets
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pandas as pd
 from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from nb_label.errors import ClientIdConflict, RetractionRefused, StoreError
@@ -380,6 +383,28 @@ class Store:
                         name=name, fingerprint=text, created_at=dt.datetime.now(dt.timezone.utc)
                     )
                 )
+
+    def secret(self, name: str) -> str:
+        """The store's own secret ``name`` (made once, at random, on first use); never exported.
+
+        Made and read inside one write transaction, so two kernels asking at once get the
+        same secret.
+        """
+        table = schema.store_secrets
+        query = select(table.c.value).where(table.c.name == name)
+        with self._translated_errors(), self._transaction(write=True) as connection:
+            found = connection.execute(query).scalar_one_or_none()
+            if found is None:
+                insert = (postgresql_insert if self.dialect == "postgresql" else sqlite_insert)(
+                    table
+                ).values(
+                    name=name,
+                    value=secrets.token_hex(32),
+                    created_at=dt.datetime.now(dt.timezone.utc),
+                )
+                connection.execute(insert.on_conflict_do_nothing(index_elements=["name"]))
+                found = connection.execute(query).scalar_one()
+        return found
 
     def datasets(self) -> pd.DataFrame:
         """Registered datasets: columns ``name``, ``fingerprint`` (dict), ``created_at`` (UTC)."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+
 import pandas as pd
+import pytest
 
 import nb_label as nbl
 
@@ -103,3 +107,80 @@ def test_hostile_data_renders_as_text_and_runs_nothing(lab, tmp_path):
     assert labels["value"].tolist() == ["<b onmouseover=alert(1)>bold</b>"] * len(raw)
     assert labels["note"].iloc[0] == hostile_note
     assert pd.isna(labels["note"].iloc[1])
+
+
+BEACON_CELL = """
+import os
+import pandas as pd
+import nb_label as nbl
+
+store = os.environ["NB_LABEL_STORE"]
+texts = pd.DataFrame({"text": ["Ana met Bo in Oslo", "Kwame went home"]})
+multi = nbl.Labeller(texts, show="text", answer=nbl.MultiLabel(["x", "y"]), store=store,
+                     annotator="ana", dataset="beacon-multi")
+spans = nbl.SpanLabeller(texts, show="text", labels=["x", "y"], store=store, annotator="ana",
+                         dataset="beacon-spans")
+display(multi, spans)
+"""
+
+
+@pytest.fixture
+def beacon_server():
+    """A local HTTP server that records every path requested from it."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the stdlib's name
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+
+
+def test_a_label_colour_from_the_store_fetches_nothing(lab, tmp_path, beacon_server):
+    """Another kernel wrote label colours that are CSS url()s: no card or span fetches them."""
+    base, hits = beacon_server
+    store = tmp_path / "beacon.db"
+    with nbl.open_store(store) as opened:
+        for dataset in ("beacon-multi", "beacon-spans"):
+            labels = [
+                {"value": v, "definition": "", "key": k, "color": f"url({base}/{dataset}-{v})",
+                 "examples": []}
+                for v, k in (("x", "1"), ("y", "2"))
+            ]  # fmt: skip
+            opened.append({
+                "dataset": dataset, "annotator": "mallory", "kind": "labelset",
+                "value": {"op": "create", "labels": labels, "policy": "open", "owners": []},
+            })  # fmt: skip
+    lab.open_notebook(code_notebook(BEACON_CELL), env={"NB_LABEL_STORE": str(store)})
+    lab.run_all()
+    page = lab.page
+    card = page.locator(".nbl-card").first
+    card.wait_for(state="visible")
+    card.click(position={"x": 5, "y": 5})
+    page.keyboard.press("1")  # toggles x: its button's background is the label colour
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    wait_attr(lab, ".nbl-card", "data-saved", "1")
+
+    widget = page.locator(".nbl-spans").first
+    widget.wait_for(state="visible")
+    page.locator(".nbl-span-text").first.click()
+    page.keyboard.press("1")  # a span labelled x is drawn in the label colour
+    wait_attr(lab, ".nbl-spans", "data-saved", "1")
+    assert page.locator(".nbl-span-text [data-start]").count() > 0
+    page.wait_for_timeout(500)
+    assert hits == []
+    colours = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.nbl-label-btn, .nbl-span-label-btn,"
+        " .nbl-span-text *')).map(e => e.getAttribute('style') || '').join(' ')"
+    )
+    assert "url(" not in colours

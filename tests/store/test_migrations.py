@@ -138,20 +138,26 @@ def test_reopening_does_not_upgrade_again(v0_target):
     with engine.connect() as connection:
         versions = connection.execute(text("SELECT version FROM store_version")).scalars().all()
     engine.dispose()
-    assert versions == [1, 2, 3]
+    assert versions == list(range(1, STORE_VERSION + 1))
+
+
+def back_to_version(store_target: str, version: int, *, drop: list[str]) -> None:
+    """Take a store back to layout ``version``: drop the tables later versions added."""
+    engine = create_engine(store_target if "://" in store_target else f"sqlite:///{store_target}")
+    with engine.begin() as connection:
+        for table in drop:
+            connection.execute(text(f"DROP TABLE {table}"))
+        connection.execute(text(f"DELETE FROM store_version WHERE version > {version}"))
+    engine.dispose()
 
 
 def test_a_version_1_store_gains_the_slots_table_and_keeps_its_events(store_target):
     with open_store(store_target) as store:
         store.append({"dataset": "sms", "annotator": "ana", "kind": "label", "value": "spam"})
-    engine = create_engine(store_target if "://" in store_target else f"sqlite:///{store_target}")
-    with engine.begin() as connection:  # take the store back to layout version 1
-        connection.execute(text("DROP TABLE slots"))
-        connection.execute(text("DELETE FROM store_version WHERE version >= 2"))
-    engine.dispose()
+    back_to_version(store_target, 1, drop=["slots", "store_secrets"])
     assert "slots" not in _tables(store_target)
     with open_store(store_target) as store:
-        assert store.version == STORE_VERSION == 3
+        assert store.version == STORE_VERSION == 4
         assert store.events()["value"].tolist() == ["spam"]
         assert store.ensure_slots("sms", ['"a"', '"b"'], 2) == 4
     assert {"item_key", "slot", "annotator", "leased_until", "done"} <= _columns(
@@ -216,7 +222,7 @@ def test_a_store_made_at_layout_2_opens_with_every_event_and_label(tmp_path):
         texts, show="text", labels=["ham", "scam"], store=str(path), annotator="ana",
         dataset="sms", overlap=2,
     )  # fmt: skip
-    assert ana.store.version == STORE_VERSION == 3
+    assert ana.store.version == STORE_VERSION == 4
     assert ana.schema.values == ["ham", "scam"]
     notes = ana.annotations["note"]
     labels = ana.annotations["label"]
@@ -238,3 +244,13 @@ def test_a_store_made_at_layout_2_opens_with_every_event_and_label(tmp_path):
                  "value": "ham", "client_event_id": cid}  # fmt: skip
         again = store.append(event)
         assert again > before[-1][0]
+
+
+def test_a_version_3_store_gains_the_secrets_table_and_keeps_its_events(store_target):
+    with open_store(store_target) as store:
+        store.append({"dataset": "sms", "annotator": "ana", "kind": "label", "value": "spam"})
+    back_to_version(store_target, 3, drop=["store_secrets"])
+    with open_store(store_target) as store:
+        assert store.version == STORE_VERSION == 4
+        assert store.events()["value"].tolist() == ["spam"]
+        assert len(store.secret("pseudonym_key")) == 64

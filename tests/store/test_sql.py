@@ -453,3 +453,32 @@ def test_two_annotators_registering_one_dataset_at_once_agree_on_it(postgres_sch
     engine.dispose()
     first.close()
     second.close()
+
+
+def test_a_store_secret_is_made_once_and_kept(store_target):
+    with open_store(store_target) as first, open_store(store_target) as second:
+        made = first.secret("pseudonym_key")
+        assert second.secret("pseudonym_key") == made  # another kernel gets the same one
+        assert first.secret("other") != made
+    with open_store(store_target) as reopened:
+        assert reopened.secret("pseudonym_key") == made
+        assert made not in reopened.events().to_string()
+
+
+def test_kernels_asking_for_a_new_secret_at_once_all_get_the_same(store_target):
+    stores = [open_store(store_target) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+    got = []
+
+    def ask(store):
+        start.wait()
+        got.append(store.secret("raced"))
+
+    threads = [threading.Thread(target=ask, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for s in stores:
+        s.close()
+    assert len(got) == 4 and len(set(got)) == 1

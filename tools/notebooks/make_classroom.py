@@ -149,7 +149,8 @@ cells = [
     ),
     md(
         "**Sharing results.** The command line writes the answers for the class with names "
-        "replaced by stable pseudonyms, notes kept or left out:\n\n"
+        "replaced by pseudonyms (a keyed hash: the same person, the same pseudonym, in every "
+        "export of this store) and no browser ids, notes kept or left out:\n\n"
         "```\n"
         "nb-label export classroom.db answers.csv --dataset sms-class --pseudonymise --no-notes\n"
         "nb-label agreement classroom.db --dataset sms-class\n"
