@@ -58,8 +58,9 @@ def agreement_heatmap(pairwise: pd.DataFrame, *, ax: Any = None) -> Any:
     cmap = colormaps["RdYlGn"].with_extremes(bad="#dddddd")
     image = ax.imshow(values, cmap=cmap, vmin=-1, vmax=1)
     names = [str(n) for n in pairwise.index]
-    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7)
-    ax.set_yticks(range(len(names)), names, fontsize=7)
+    # Annotator names as written: "${USER}_$HOST" is a name, not mathtext.
+    ax.set_xticks(range(len(names)), names, rotation=90, fontsize=7, parse_math=False)
+    ax.set_yticks(range(len(names)), names, fontsize=7, parse_math=False)
     ax.set_title("Cohen's kappa between annotators")
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     return ax

@@ -1,4 +1,9 @@
-"""Matplotlib figures: the learning curve and the class balance."""
+"""Matplotlib figures: the learning curve and the class balance.
+
+Names and labels come from people: every text drawn from them is set with
+``parse_math=False``, so ``x$y ... a$b`` stays as written instead of becoming mathtext (and
+``${USER}_$HOST`` does not raise when the figure is drawn).
+"""
 
 from __future__ import annotations
 
@@ -53,7 +58,8 @@ def class_balance(annotations: pd.DataFrame, *, ax: Any = None) -> Any:
     ax = _axes(ax)
     labels = annotations["label"].dropna().explode().dropna()  # lists: one row per label
     counts = labels.astype(str).value_counts()
-    ax.bar(counts.index, counts.to_numpy())
+    ax.bar(range(len(counts)), counts.to_numpy())
+    ax.set_xticks(range(len(counts)), list(counts.index), parse_math=False)
     ax.set_ylabel("items")
     ax.set_title("Labels so far")
     return ax
@@ -68,7 +74,7 @@ def labelset_timeline(history: pd.DataFrame, *, ax: Any = None) -> Any:
         when, history["version"], history["change"], history["detail"], history["who"], strict=True
     ):
         ax.annotate(f"{change}: {detail} ({who})", (t, version), textcoords="offset points",
-                    xytext=(6, -3), fontsize=8)  # fmt: skip
+                    xytext=(6, -3), fontsize=8, parse_math=False)  # fmt: skip
     ax.set_xlabel("time")
     ax.set_ylabel("label-set version")
     ax.set_title("How the label set changed")

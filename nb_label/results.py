@@ -72,9 +72,9 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     # Empty parts left out: pandas 2.x warns that their dtype will count in a later version.
     state = pd.concat([part for part in parts if len(part)] or parts[:1])
     state = state[~state.index.duplicated(keep="last")]
-    result.loc[state.index, "state"] = state
+    _put(result, "state", state)
     flagged = aligned(last_decisive, "kind") == "flag"
-    result.loc[flagged.index, "flagged"] = flagged
+    _put(result, "flagged", flagged)
     for column, source in [
         ("label", "value"),
         ("labelled_at", "committed_at"),
@@ -84,13 +84,25 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
         ("suggestion", "suggestion"),
     ]:
         values = aligned(labels, source)
-        result.loc[values.index, column] = values
+        _put(result, column, values)
     last_any = answers.groupby("item_key", sort=False).tail(1)
     who = aligned(last_any, "annotator")
-    result.loc[who.index, "annotator"] = who
+    _put(result, "annotator", who)
     note = aligned(last_notes, "note")
-    result.loc[note.index, "note"] = note
+    _put(result, "note", note)
     return _finish(result)
+
+
+def _put(result: pd.DataFrame, column: str, values: pd.Series) -> None:
+    """Set ``values`` (indexed by item keys) into ``result[column]`` by position.
+
+    By position, not ``.loc``: a boolean index's keys would be read as a mask, and a
+    MultiIndex's as a tuple of levels.
+    """
+    if not len(values):
+        return
+    positions = result.index.get_indexer(values.index)
+    result.iloc[positions, result.columns.get_loc(column)] = values.to_numpy(dtype=object)
 
 
 def _finish(result: pd.DataFrame) -> pd.DataFrame:
@@ -247,21 +259,50 @@ def import_events(
     return events
 
 
+def _holds_nested(column: pd.Series) -> bool:
+    return bool(column.map(lambda v: isinstance(v, (list, dict))).any())
+
+
+def _plain_list(value: Any) -> bool:
+    return isinstance(value, list) and not any(isinstance(v, (list, dict)) for v in value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
 def write_frame(frame: pd.DataFrame, path: Path, *, index_name: str | None = "item_key") -> Path:
     """Write a results frame by the path's suffix: .csv, .parquet or .jsonl.
 
-    The index becomes the column ``index_name`` (left out when it is None).
+    The index becomes the column ``index_name`` (a MultiIndex: one column per level, named
+    by the level or ``item_key_0``, ``item_key_1``...; left out when it is None).
     """
     suffix = path.suffix.lower()
-    out = frame.reset_index(names=index_name) if index_name else frame.reset_index(drop=True)
+    if index_name and isinstance(frame.index, pd.MultiIndex):  # one column per level
+        levels = frame.index.names
+        out = frame.reset_index(
+            names=[n if n is not None else f"{index_name}_{i}" for i, n in enumerate(levels)]
+        )
+    elif index_name:
+        out = frame.reset_index(names=index_name)
+    else:
+        out = frame.reset_index(drop=True)
+    nested = [c for c in out.columns if out[c].dtype == np.dtype(object) and _holds_nested(out[c])]
     if suffix == ".csv":
-        for column in [c for c in out.columns if out[c].dtype == np.dtype(object)]:
-            if out[column].map(lambda v: isinstance(v, list)).any():  # multi-label answers
-                out[column] = out[column].map(
-                    lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
-                )
+        for column in nested:  # lists and dicts as JSON, never as Python reprs
+            out[column] = out[column].map(
+                lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+            )
         out.to_csv(path, index=False)
     elif suffix == ".parquet":
+        for column in nested:
+            # Arrow types a column once: lists of plain values (multi-label answers) stay
+            # Arrow lists; any other nested column (the event log's `value`, which mixes text
+            # with label-set changes) is written as JSON text, one value per cell.
+            if not out[column].dropna().map(_plain_list).all():
+                out[column] = out[column].map(
+                    lambda v: None if _missing(v) else json.dumps(v, ensure_ascii=False)
+                )
         try:
             out.to_parquet(path, index=False)
         except ImportError as err:

@@ -101,7 +101,12 @@ class DataSource:
                 f"the DataFrame's index has duplicate labels (for example {dupes}); each item "
                 "needs its own key: use df.reset_index(drop=True) or a column of unique ids"
             )
-        if index.hasnans:
+        missing = (
+            index.to_frame(index=False).isna().to_numpy().any()
+            if isinstance(index, pd.MultiIndex)  # hasnans is not defined for one
+            else index.hasnans
+        )
+        if missing:
             raise ValueError(
                 "the DataFrame's index has missing labels (NaN); give every row a key, "
                 "for example with df.reset_index(drop=True)"

@@ -131,3 +131,24 @@ def test_lab_export_can_pseudonymise(store, tmp_path):
     assert "ana" not in set(exported["annotator"].dropna())
     cli = _pseudonymised(store, tmp_path)
     assert set(exported["annotator"].dropna()) <= set(cli["annotator"])  # the same pseudonym
+
+
+@pytest.mark.extra("parquet")
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_the_event_log_exports_to_every_format_with_values_as_json(store, tmp_path, suffix):
+    import json
+
+    out = tmp_path / f"events{suffix}"
+    assert main(["export", store, str(out)]) == 0
+    read = {".parquet": pd.read_parquet, ".csv": pd.read_csv}.get(
+        suffix, lambda p: pd.read_json(p, lines=True)
+    )(out)
+    with nbl.open_store(store) as opened:
+        events = opened.events()
+    assert len(read) == len(events)
+    labelset = read.loc[read["kind"] == "labelset", "value"].iloc[0]
+    decoded = labelset if isinstance(labelset, dict) else json.loads(labelset)
+    assert decoded["op"] == "create"  # JSON, not a Python repr
+    # Parquet types a column once: the log's values (text and label-set changes) are JSON.
+    decode = json.loads if suffix == ".parquet" else (lambda value: value)
+    assert {decode(v) for v in read.loc[read["kind"] == "label", "value"]} == {"a", "b"}

@@ -289,3 +289,26 @@ def test_integer_column_names_label_export_and_reopen(db, tmp_path, show):
     with nbl.Labeller(df, show=show, labels=["x", "y"], store=db, annotator="ana") as lab:
         assert lab.annotations["label"].tolist()[0] == "x"
         assert lab.current == 1
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.MultiIndex.from_tuples([(1, "x"), (1, "y"), (2, "x")], names=["batch", None]),
+        pd.Index([True, False]),
+    ],
+    ids=["multiindex", "boolean"],
+)
+def test_multiindex_and_boolean_keys_label_export_and_reopen(db, tmp_path, index):
+    df = pd.DataFrame({"text": [f"t{i}" for i in range(len(index))]}, index=index)
+    with nbl.Labeller(df, show="text", labels=["x", "y"], store=db, annotator="ana") as lab:
+        first = lab.current
+        lab.label("x")
+        lab.skip()
+        states = lab.annotations["state"].tolist()
+        exported = pd.read_csv(lab.export(tmp_path / "out.csv"))
+    assert states[:2] == ["labelled", "skipped"]
+    assert len(exported) == len(df) and exported["label"].tolist()[0] == "x"
+    with nbl.Labeller(df, show="text", labels=["x", "y"], store=db, annotator="ana") as lab:
+        assert lab.annotations["label"].tolist()[0] == "x"
+        assert lab.current != first

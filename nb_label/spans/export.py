@@ -12,19 +12,21 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 import pandas as pd
+import regex
 
-from nb_label.spans.offsets import Span, _extends, check_spans
+from nb_label.spans.offsets import Span, check_spans
 
 
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_" or _extends(char)
+def _in_word(cluster: str) -> bool:
+    return cluster[0].isalnum() or cluster[0] == "_"
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Split a text into tokens: runs of letters and digits, and single other characters.
 
-    Combining marks, emoji modifiers and zero-width-joined sequences stay with the
-    character they belong to, so no token boundary ever cuts a character.
+    Characters are the regex module's grapheme clusters (``\\X``): combining marks, emoji
+    modifiers, zero-width-joined sequences, flags and conjuncts stay whole, so no token
+    boundary ever cuts a character.
 
     Parameters
     ----------
@@ -36,21 +38,19 @@ def tokenize(text: str) -> list[tuple[int, int]]:
         Offsets in ``str`` characters.
     """
     tokens: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char.isspace():
-            i += 1
+    word: list[int] | None = None  # [start, end] of the run of word characters being read
+    for match in regex.finditer(r"\X", text):
+        cluster = match.group()
+        if _in_word(cluster):
+            word = [word[0], match.end()] if word else [match.start(), match.end()]
             continue
-        start = i
-        i += 1
-        if _word_char(char):
-            while i < n and _word_char(text[i]):
-                i += 1
-        else:  # one symbol, with what extends it (accents, skin tones, ZWJ sequences)
-            while i < n and (_extends(text[i]) or text[i - 1] == "\u200d"):
-                i += 1
-        tokens.append((start, i))
+        if word:
+            tokens.append((word[0], word[1]))
+            word = None
+        if not cluster[0].isspace():
+            tokens.append(match.span())  # one symbol, with what extends it
+    if word:
+        tokens.append((word[0], word[1]))
     return tokens
 
 

@@ -7,14 +7,14 @@ ever sees UTF-16 offsets.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-Span = tuple[int, int, Any]
+import regex
 
-_ZWJ = "\u200d"
+Span = tuple[int, int, Any]
 
 
 def text_sha256(text: str) -> str:
@@ -33,28 +33,23 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _extends(char: str) -> bool:
-    """True for a code point that belongs to the character before it."""
-    if unicodedata.category(char) in ("Mn", "Mc", "Me"):
-        return True  # combining marks
-    code = ord(char)
-    return (
-        char == _ZWJ
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors (emoji presentation)
-        or 0x1F3FB <= code <= 0x1F3FF  # skin-tone modifiers
-        or 0xE0020 <= code <= 0xE007F  # tag characters (subdivision flags)
-    )
+@functools.lru_cache(maxsize=256)
+def _boundaries(text: str) -> frozenset[int]:
+    # The regex module's \X: Unicode's extended grapheme clusters (flags, ZWJ sequences,
+    # Hangul jamo, Indic conjuncts, CRLF), kept up to date with each Unicode release.
+    return frozenset(match.start() for match in regex.finditer(r"\X", text))
 
 
 def inside_character(text: str, position: int) -> bool:
     """True when ``position`` falls inside one user-perceived character.
 
-    For example between a letter and its combining accent, or inside an emoji sequence joined
-    by a zero-width joiner. Position 0 and ``len(text)`` are never inside.
+    For example between a letter and its combining accent, inside an emoji sequence joined
+    by a zero-width joiner, between a flag's two halves, inside a Hangul syllable or an Indic
+    conjunct, or between CR and LF. Position 0 and ``len(text)`` are never inside.
     """
     if position <= 0 or position >= len(text):
         return False
-    return _extends(text[position]) or text[position - 1] == _ZWJ
+    return position not in _boundaries(text)
 
 
 def _as_triple(span: Any) -> Span:
@@ -134,7 +129,8 @@ def check_spans(
             if inside_character(text, position):
                 raise ValueError(
                     f"span ({start}, {end}, {label!r}) cuts the character around offset "
-                    f"{position} (a combining mark or an emoji sequence); move the boundary "
+                    f"{position} (a letter and its marks, an emoji sequence, a flag, a syllable "
+                    "or a conjunct, or CR LF); move the boundary "
                     "so the whole character is inside or outside the span"
                 )
         piece = text[start:end]

@@ -30,7 +30,7 @@ def test_combining_marks_stay_with_their_letter():
     text = "Rene\u0301e Lefe\u0300vre lives in Montre\u0301al."
     name = "Rene\u0301e Lefe\u0300vre"
     assert check_spans(text, [(0, len(name), "PER")]) == [(0, 15, "PER")]
-    with pytest.raises(ValueError, match="combining mark"):
+    with pytest.raises(ValueError, match="a letter and its marks"):
         check_spans(text, [(0, 4, "PER")])  # "Rene" without the accent over its e
     assert inside_character(text, 4) and not inside_character(text, 5)
 
@@ -80,3 +80,19 @@ def test_value_carries_the_fingerprint_of_the_exact_text():
     value = spans_value("Ana", [(0, 3, "PER")])
     assert value == {"spans": [[0, 3, "PER"]], "text_sha256": text_sha256("Ana")}
     assert text_sha256("Ana") != text_sha256("Ana ")
+
+
+@pytest.mark.parametrize(
+    ("text", "inside"),
+    [
+        ("\U0001f1f3\U0001f1ec Lagos", [1]),  # a flag: two regional indicators
+        ("\U0001f469\u200d\U0001f469\u200d\U0001f467 home", [1, 2, 3, 4]),  # a ZWJ family
+        ("\u1100\u1161\u11a8 Seoul", [1, 2]),  # a Hangul syllable in conjoining jamo
+        ("\u0915\u094d\u0937 Delhi", [1, 2]),  # a Devanagari conjunct (ka, virama, ssa)
+        ("line\r\nnext", [5]),  # CRLF is one character
+    ],
+)
+def test_no_span_ends_inside_a_character_as_a_reader_sees_it(text, inside):
+    assert [p for p in range(1, len(text)) if inside_character(text, p)] == inside
+    with pytest.raises(ValueError, match="cuts the character"):
+        check_spans(text, [(0, inside[0], "X")])
