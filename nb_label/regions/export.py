@@ -43,7 +43,8 @@ def _bbox_of(points: Sequence[Sequence[float]]) -> list[float]:
 def to_coco(frame: pd.DataFrame, path: str | Path, *, labels: Sequence[Any]) -> Path:
     """Write regions as a COCO detection/segmentation JSON file.
 
-    Boxes become ``bbox`` ``[x, y, w, h]``; polygons become ``segmentation`` (their ``bbox``
+    Boxes become ``bbox`` ``[x, y, w, h]`` with their rectangle as ``segmentation`` (so
+    pycocotools' ``annToMask`` reads them); polygons become ``segmentation`` (their ``bbox``
     and ``area`` computed from the points); points become one ``keypoints`` triplet with a
     zero-size bbox. Category ids are 1-based, in the order of ``labels``. Each image keeps
     its item key as ``nb_label_item_key`` (JSON text) so the file maps back to the data.
@@ -88,7 +89,8 @@ def to_coco(frame: pd.DataFrame, path: str | Path, *, labels: Sequence[Any]) -> 
                 x0, y0, x1, y1 = region["xyxy"]
                 ann["bbox"] = [x0, y0, x1 - x0, y1 - y0]
                 ann["area"] = (x1 - x0) * (y1 - y0)
-                ann["segmentation"] = []
+                # The rectangle as a polygon too: pycocotools' annToMask needs one.
+                ann["segmentation"] = [_rectangle(x0, y0, x1, y1)]
             elif region["type"] == "polygon":
                 points = region["points"]
                 ann["segmentation"] = [[c for p in points for c in p]]
@@ -115,10 +117,26 @@ def to_coco(frame: pd.DataFrame, path: str | Path, *, labels: Sequence[Any]) -> 
     return path
 
 
+def _rectangle(x0: float, y0: float, x1: float, y1: float) -> list[float]:
+    return [x0, y0, x1, y0, x1, y1, x0, y1]
+
+
+def _is_its_box(ann: dict[str, Any]) -> bool:
+    """A box written by :func:`to_coco`: its one polygon is its bbox's rectangle."""
+    segmentation, bbox = ann.get("segmentation"), ann.get("bbox")
+    if not (isinstance(segmentation, list) and len(segmentation) == 1 and bbox):
+        return False
+    x, y, w, h = bbox
+    return [float(v) for v in segmentation[0]] == [
+        float(v) for v in _rectangle(x, y, x + w, y + h)
+    ]
+
+
 def read_coco(path: str | Path) -> pd.DataFrame:
     """Read a COCO file (as :func:`to_coco` writes it) back into a regions frame.
 
-    Images without ``nb_label_item_key`` are indexed by their file name.
+    Images without ``nb_label_item_key`` are indexed by their file name. An annotation whose
+    one polygon is its bbox's rectangle, in :func:`to_coco`'s vertex order, is a box.
     """
     from nb_label._keys import decode_key
 
@@ -130,7 +148,7 @@ def read_coco(path: str | Path) -> pd.DataFrame:
         if "keypoints" in ann:
             x, y = ann["keypoints"][:2]
             region = {"type": "point", "label": label, "xy": [x, y]}
-        elif ann.get("segmentation"):
+        elif ann.get("segmentation") and not _is_its_box(ann):
             flat = ann["segmentation"][0]
             points = [[flat[i], flat[i + 1]] for i in range(0, len(flat), 2)]
             region = {"type": "polygon", "label": label, "points": points}

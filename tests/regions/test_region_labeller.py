@@ -224,6 +224,15 @@ def test_coco_and_yolo_exports_read_back(images, tmp_path):
     box_ann = [a for a in coco["annotations"] if a["image_id"] == 2]
     assert box_ann[0]["bbox"] == [1.0, 2.0, 10.0, 20.0]
 
+    # pycocotools, as a trainer reads the file: every box and polygon gives a mask.
+    from pycocotools.coco import COCO
+
+    api = COCO(str(coco_path))
+    for ann in api.loadAnns(api.getAnnIds()):
+        mask = api.annToMask(ann)
+        x, y, w, h = ann["bbox"]
+        assert mask.sum() > 0 and mask[int(y + h / 2), int(x + w / 2)] == 1
+
     written = nbl.regions.to_yolo(frame, tmp_path / "yolo", labels=LABELS)
     assert (tmp_path / "yolo" / "classes.txt").read_text().split() == LABELS
     assert (tmp_path / "yolo" / "labels" / "small.txt").read_text().splitlines()[0] == (
