@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -223,15 +224,16 @@ def test_coco_and_yolo_exports_read_back(images, tmp_path):
     assert [c["name"] for c in coco["categories"]] == LABELS
     box_ann = [a for a in coco["annotations"] if a["image_id"] == 2]
     assert box_ann[0]["bbox"] == [1.0, 2.0, 10.0, 20.0]
+    assert box_ann[0]["segmentation"] == [[1.0, 2.0, 11.0, 2.0, 11.0, 22.0, 1.0, 22.0]]
+    if importlib.util.find_spec("pycocotools") is not None:  # the dev install has it
+        # pycocotools, as a trainer reads the file: every box and polygon gives a mask.
+        from pycocotools.coco import COCO
 
-    # pycocotools, as a trainer reads the file: every box and polygon gives a mask.
-    from pycocotools.coco import COCO
-
-    api = COCO(str(coco_path))
-    for ann in api.loadAnns(api.getAnnIds()):
-        mask = api.annToMask(ann)
-        x, y, w, h = ann["bbox"]
-        assert mask.sum() > 0 and mask[int(y + h / 2), int(x + w / 2)] == 1
+        api = COCO(str(coco_path))
+        for ann in api.loadAnns(api.getAnnIds()):
+            mask = api.annToMask(ann)
+            x, y, w, h = ann["bbox"]
+            assert mask.sum() > 0 and mask[int(y + h / 2), int(x + w / 2)] == 1
 
     written = nbl.regions.to_yolo(frame, tmp_path / "yolo", labels=LABELS)
     assert (tmp_path / "yolo" / "classes.txt").read_text().split() == LABELS
