@@ -9,7 +9,9 @@ import nb_label as nbl
 from nb_label.hosts import ShownByJupyterOnly
 from nb_label.widgets import NotesBrowser, ProposalReview
 
-mo = pytest.importorskip("marimo")
+mo = pytest.importorskip(
+    "marimo", reason="marimo comes with the dev install (pip install -e '.[dev]')"
+)
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted((ROOT / "tools" / "notebooks").glob("make_*.py"))
 
-pytest.importorskip("nbformat")
+DEV_INSTALL = "it comes with the dev install: pip install -e '.[dev]'"
+pytest.importorskip("nbformat", reason=f"nbformat is missing; {DEV_INSTALL}")
 
 
 def _is_marimo_notebook(path: Path) -> bool:
@@ -30,7 +31,7 @@ def test_every_notebook_has_a_script_and_the_folder_holds_only_notebooks():
 
 
 def test_the_marimo_quickstart_runs_as_a_script(tmp_path):
-    pytest.importorskip("marimo")
+    pytest.importorskip("marimo", reason=f"marimo is missing; {DEV_INSTALL}")
     notebook = ROOT / "notebooks" / "quickstart_marimo.py"
     env = {**os.environ, "NB_LABEL_STORE": str(tmp_path / "labels.db")}
     subprocess.run([sys.executable, str(notebook)], check=True, env=env, cwd=tmp_path, timeout=300)
