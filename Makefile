@@ -9,7 +9,7 @@ PORT ?= 8888
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: demo test lint unit e2e notebooks bench clean
+.PHONY: demo test lint unit e2e notebooks bench bundle clean
 
 # pip prints what it fetches (no --quiet): the first install takes a minute or two, and a
 # silent one looks hung.
@@ -25,6 +25,18 @@ $(STAMP_LAB): pyproject.toml | $(BIN)/python
 $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $@ $(STAMP_LAB)
+
+# The front end's bundler (esbuild, pinned in package-lock.json). Only changing js/ needs it:
+# the bundles in nb_label/static/ are committed. Without npm, the bundle check skips (and
+# fails under CI).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: install Node.js 20+ to rebuild or check the front-end bundles"; fi
+
+# Rebuilds nb_label/static/ from js/ after a change to the front end.
+bundle: $(NODE_STAMP)
+	node tools/bundle.mjs
 
 # JupyterLab's news pop-up would cover the card: these settings turn it off for this venv.
 $(LAB_SETTINGS): tools/jupyterlab/overrides.json | $(STAMP_LAB)
@@ -54,7 +66,7 @@ notebooks: $(STAMP_DEV)
 e2e: $(STAMP_DEV)
 	$(BIN)/python -m pytest -q tests/e2e
 
-test: lint $(STAMP_DEV)
+test: lint $(STAMP_DEV) $(NODE_STAMP)
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env tests notebooks
 
 bench: $(STAMP_DEV)

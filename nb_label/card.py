@@ -1,6 +1,7 @@
 """The item card's kernel side: answers in, acknowledgements and buffers out.
 
-The browser side is ``frontend/card.js``; the contract between them is ``docs/protocol.md``.
+The browser side is ``js/card/`` (bundled into ``static/card.js``); the contract between
+them is ``docs/protocol.md``.
 Answers and acknowledgements travel as custom messages (never synced traits), so every
 answer is committed once, acknowledged by its client id, and never lost or doubled.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -21,7 +21,6 @@ from nb_label.errors import StoreConnectionError, StoreLockedError
 from nb_label.messages import MessageRefused, check_message, refusal_id
 from nb_label.schema import RESERVED_KEYS
 
-_FRONTEND = Path(__file__).parent / "frontend"
 log = logging.getLogger(__name__)
 # Failures that pass: the card keeps such answers pending and sends them again later.
 _TRANSIENT = (StoreConnectionError, StoreLockedError)
@@ -37,8 +36,8 @@ class ItemCard(anywidget.AnyWidget):
     Create it through :attr:`nb_label.Labeller.card` (or display the labeller).
     """
 
-    _esm = module_text(_FRONTEND / "card.js")  # common.js inlined: anywidget loads one module
-    _css = stylesheet_text(_FRONTEND / "card.css")  # common.css first
+    _esm = module_text("card")  # one bundled module: anywidget loads no relative imports
+    _css = stylesheet_text("card")
 
     labels = traitlets.List(
         help="The label set: value, display, key, code, colour, definition."

@@ -1,19 +1,17 @@
 """The spans widget's kernel side: the item card's protocol with span answers.
 
 It is the item card (``nb_label.card.ItemCard``: buffers, acknowledgements, retractions,
-the same messages as docs/protocol.md) with its own front end (``frontend/spans.js``) and
-one difference: a ``label`` answer's value is a span list checked against the text.
+the same messages as docs/protocol.md) with its own front end (``js/spans/``, bundled into
+``static/spans.js``) and one difference: a ``label`` answer's value is a span list
+checked against the text.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from nb_label._esm import module_text, stylesheet_text
 from nb_label.card import ItemCard
-
-_FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
 SPAN_KEYS = {
     "←/→": "previous/next word",
@@ -35,8 +33,8 @@ class SpanCard(ItemCard):
     Create it through :attr:`nb_label.SpanLabeller.card` (or display the labeller).
     """
 
-    _esm = module_text(_FRONTEND / "spans.js")  # common.js inlined, as for ItemCard
-    _css = stylesheet_text(_FRONTEND / "spans.css")  # common.css first
+    _esm = module_text("spans")  # bundled, as for ItemCard
+    _css = stylesheet_text("spans")
 
     def __init__(self, labeller: Any, **kwargs: Any) -> None:
         super().__init__(labeller, **kwargs)

@@ -5,14 +5,14 @@ import { test } from "node:test";
 
 import {
   answerKind,
-  buildBlocks,
   checkAnswer,
-  createCard,
   formatValue,
-  keyAction,
   nudgeNumber,
   parseNumber,
-} from "../../nb_label/frontend/card.js";
+} from "../../js/card/answers.js";
+import { buildBlocks } from "../../js/card/blocks.js";
+import { keyAction } from "../../js/card/keys.js";
+import { createCard } from "../../js/card/state.js";
 import { buffer, clock, ids } from "./helpers.mjs";
 
 const LABELS = [

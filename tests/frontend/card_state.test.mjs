@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createCard } from "../../nb_label/frontend/card.js";
+import { createCard } from "../../js/card/state.js";
 import { buffer, clock, ids, item } from "./helpers.mjs";
 
 function newCard() {

@@ -1,8 +1,8 @@
-// Label colours reach a style only as CSS colours (nb_label/frontend/common.js: safeColor).
+// Label colours reach a style only as CSS colours (js/shared/common.js: safeColor).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { safeColor } from "../../nb_label/frontend/common.js";
+import { safeColor } from "../../js/shared/colors.js";
 
 test("only CSS colours reach a style: no url(), var() or anything the CSS would fetch", () => {
   for (const ok of ["#1f77b4", "#ABC", "rgb(1, 2, 3)", "hsl(120deg 50% 50%)", "teal"]) {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { keyAction } from "../../nb_label/frontend/card.js";
+import { keyAction } from "../../js/card/keys.js";
 
 const LABELS = [
   { value: "ham", display: "Ham", key: "1", code: "Digit1" },

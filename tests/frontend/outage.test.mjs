@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 
-import widget, { createCard } from "../../nb_label/frontend/card.js";
+import widget from "../../js/card/widget.js";
+import { createCard } from "../../js/card/state.js";
 import { buffer, clock, fakeModel, fakeStorage, ids } from "./helpers.mjs";
 
 beforeEach(() => {

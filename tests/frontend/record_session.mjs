@@ -1,7 +1,8 @@
 // A scripted session of both widgets; prints every message they send, one JSON per line.
 // tests/test_protocol.py runs it and compares the fields with docs/protocol.md, both ways.
-import widget, { createCard } from "../../nb_label/frontend/card.js";
-import { createSpanCard } from "../../nb_label/frontend/spans.js";
+import widget from "../../js/card/widget.js";
+import { createCard } from "../../js/card/state.js";
+import { createSpanCard } from "../../js/spans/state.js";
 import { buffer, clock, fakeModel, fakeStorage, ids } from "./helpers.mjs";
 
 const sent = [];

@@ -2,19 +2,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import widget, {
-  buildText,
+import widget from "../../js/spans/widget.js";
+import { spanKeyAction } from "../../js/spans/keys.js";
+import {
   cpToUtf16,
-  createSpanCard,
-  domOffset,
-  segments,
   snapToWords,
-  spanKeyAction,
   spansFromWire,
   spansToWire,
   utf16ToCp,
   wordSegments,
-} from "../../nb_label/frontend/spans.js";
+} from "../../js/spans/offsets.js";
+import { segments } from "../../js/spans/segments.js";
+import { createSpanCard } from "../../js/spans/state.js";
+import { buildText, domOffset } from "../../js/spans/text_view.js";
 import { clock, ids } from "./helpers.mjs";
 
 const LABELS = [

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { createSpanCard, spanKeyAction } from "../../nb_label/frontend/spans.js";
+import { spanKeyAction } from "../../js/spans/keys.js";
+import { createSpanCard } from "../../js/spans/state.js";
 import { clock, ids } from "./helpers.mjs";
 
 const LABELS = [

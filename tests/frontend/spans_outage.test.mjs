@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 
-import widget, { createSpanCard } from "../../nb_label/frontend/spans.js";
+import widget from "../../js/spans/widget.js";
+import { createSpanCard } from "../../js/spans/state.js";
 import { clock, fakeModel, fakeStorage, ids } from "./helpers.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -2,13 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import {
-  createCard,
-  createStopwatch,
-  formatProgress,
-  formatSuggestion,
-  itemsPerMinute,
-} from "../../nb_label/frontend/card.js";
+import { formatProgress, formatSuggestion } from "../../js/card/format.js";
+import { createCard } from "../../js/card/state.js";
+import { createStopwatch, itemsPerMinute } from "../../js/card/timing.js";
 import { buffer, clock, ids } from "./helpers.mjs";
 
 test("the stopwatch does not count time while hidden", () => {
