@@ -97,3 +97,18 @@ export function undoneText(answer) {
   }
   return { flag: "unsure", none_fits: "none fits" }[answer.kind] || answer.kind;
 }
+
+/** The card's line under the item: "Your answer: spam (saved)". */
+export function describeAnswer(answer, labels = []) {
+  if (!answer) return "";
+  let what = answer.kind;
+  if (answer.kind === "label") {
+    what = formatValue(answer.value, labels);
+  } else if (answer.kind === "none_fits" && answer.value) {
+    what = `none fits (${answer.value.proposed || "?"}: ${answer.value.reason || ""})`;
+  } else if (answer.kind === "flag") {
+    what = "unsure";
+  }
+  const st = answer.status === "refused" ? `not saved: ${answer.reason}` : answer.status;
+  return `Your answer: ${what} (${st})`;
+}

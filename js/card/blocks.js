@@ -154,3 +154,21 @@ export function buildBlocks(doc, blocks) {
   }
   return frag;
 }
+
+/**
+ * Play or pause the item's audio (the `p` key). Returns what to announce now, or null;
+ * `announce` is called later if the browser refuses to play.
+ */
+export function playPause(item, announce) {
+  const audio = item.querySelector("audio");
+  if (!audio) return "no audio on this item";
+  if (!audio.paused) {
+    audio.pause();
+    return null;
+  }
+  const played = audio.play();
+  if (played && typeof played.catch === "function") {
+    played.catch((err) => announce(`audio could not be played: ${err && err.message ? err.message : err}`));
+  }
+  return null;
+}

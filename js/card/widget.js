@@ -5,15 +5,18 @@
 // The contract with the kernel is docs/protocol.md. Nothing here touches document/window/
 // localStorage at import time, so `node --test` can import it.
 
-import { answerKind, checkAnswer, formatValue, nudgeNumber } from "./answers.js";
-import { buildBlocks } from "./blocks.js";
+import { answerBox } from "./answer_box.js";
+import { answerKind, checkAnswer, describeAnswer, nudgeNumber } from "./answers.js";
+import { buildBlocks, playPause } from "./blocks.js";
 import { formatProgress, formatSuggestion } from "./format.js";
-import { RESERVED, keyAction } from "./keys.js";
+import { showKeyHints } from "./key_hints.js";
+import { keyAction } from "./keys.js";
+import { noneFitsForm } from "./none_fits.js";
 import { ACK_OVERDUE_MS, createCard } from "./state.js";
-import { safeColor } from "../shared/colors.js";
-import { el, widgetRoot } from "../shared/dom.js";
+import { el } from "../shared/dom.js";
 import { createGlue } from "../shared/glue.js";
 import { WAITING_TEXT } from "../shared/state_kit.js";
+import * as view from "../shared/view.js";
 
 // ---------------------------------------------------------------------------------------
 // anywidget glue: initialize (once per model) and render (once per view)
@@ -36,89 +39,30 @@ const { stateFor, initialize } = createGlue({
   },
 });
 
-
-const ACTIONS = [
-  ["skip", "Skip", "s"],
-  ["back", "Back", "b"],
-  ["undo", "Undo", "z"],
-  ["unsure", "Unsure", "u"],
-  ["none_fits", "None fits", "x"],
-];
-
 function render({ model, el: host }) {
   const state = stateFor(model);
   const { card, apply } = state;
 
-  const root = widgetRoot("nbl-card", "nb_label item card");
-
-  const header = el("div", "nbl-header");
-  const progress = el("span", "nbl-progress");
-  const message = el("span", "nbl-message");
-  header.append(progress, message);
-
+  const buttons = ["skip", "back", "undo", "unsure", ["none_fits", "None fits", "x"]];
+  const frame = view.widgetFrame("nbl-card", "nb_label item card", "nbl", buttons, "nbl-action-btn");
+  const { root, header, progress, message, actionRow } = frame;
   const item = el("div", "nbl-item");
   item.tabIndex = -1;
   const answerLine = el("div", "nbl-answer");
   const suggestion = el("div", "nbl-suggestion");
-
   const labelRow = el("div", "nbl-labels");
-  const actionRow = el("div", "nbl-actions");
-  for (const [action, name, key] of ACTIONS) {
-    const b = el("button", "nbl-action-btn");
-    b.type = "button";
-    b.dataset.action = action;
-    b.append(el("span", "nbl-btn-name", name), el("kbd", "nbl-kbd", key));
-    b.setAttribute("aria-label", name);
-    b.title = `${name} (${key})`;
-    actionRow.appendChild(b);
-  }
-
-  const form = el("div", "nbl-nonefits");
-  form.hidden = true;
-  const proposedLabel = el("label", "nbl-form-label", "What is it instead? ");
-  const proposed = el("input", "nbl-proposed");
-  proposed.type = "text";
-  proposedLabel.appendChild(proposed);
-  const reasonLabel = el("label", "nbl-form-label", "Why? ");
-  const reason = el("input", "nbl-reason");
-  reason.type = "text";
-  reasonLabel.appendChild(reason);
-  const formHint = el("span", "nbl-form-hint", "Enter to send · Escape to cancel");
-  form.append(proposedLabel, reasonLabel, formHint);
-
-  // The number or caption box (hidden for label kinds), with its send button.
-  const answerRow = el("div", "nbl-answer-row");
-  answerRow.hidden = true;
-  const numberBox = el("input", "nbl-answer-box nbl-number");
-  numberBox.type = "text";
-  numberBox.inputMode = "decimal";
-  numberBox.setAttribute("aria-label", "Number (Enter saves, arrow keys nudge)");
-  const captionBox = el("textarea", "nbl-answer-box nbl-caption");
-  captionBox.rows = 3;
-  captionBox.setAttribute("aria-label", "Caption (Enter saves, Shift+Enter new line)");
-  const sendButton = el("button", "nbl-send-btn");
-  sendButton.type = "button";
-  sendButton.dataset.action = "submit_answer";
-  sendButton.append(el("span", "nbl-btn-name", "Save"), el("kbd", "nbl-kbd", "Enter"));
-  sendButton.setAttribute("aria-label", "Save the answer");
-  answerRow.append(numberBox, captionBox, sendButton);
-  let toggled = new Set(); // multi-label: the labels toggled on for the item on screen
-
-  const note = el("textarea", "nbl-note");
-  note.placeholder = "Note (n)";
-  note.rows = 1;
-  note.setAttribute("aria-label", "Note");
-
-  const status = el("div", "nbl-status");
-  status.setAttribute("aria-live", "polite");
-  status.setAttribute("role", "status");
+  const form = noneFitsForm();
+  const typed = answerBox();
+  const { numberBox, captionBox } = typed;
+  const note = view.noteBox("nbl-note");
+  const status = view.statusLine("nbl-status");
   const keys = el("div", "nbl-keys");
-
   root.append(
-    header, item, answerLine, suggestion, labelRow, answerRow, actionRow, form, note, status, keys,
+    header, item, answerLine, suggestion, labelRow, typed.row, actionRow, form.form, note, status, keys,
   );
   host.appendChild(root);
 
+  let toggled = new Set(); // multi-label: the labels toggled on for the item on screen
   let shownEntryKey = null;
   let shownItem = null;
   let labelsShown = null;
@@ -130,13 +74,13 @@ function render({ model, el: host }) {
     const l = model.get("labels");
     return Array.isArray(l) ? l : [];
   }
-  function answer() {
-    return answerKind(model.get("options"));
-  }
-  function box() {
-    const kind = answer().kind;
-    return kind === "number" ? numberBox : kind === "caption" ? captionBox : null;
-  }
+  const answer = () => answerKind(model.get("options"));
+  const box = () => typed.boxFor(answer().kind);
+  const waiting = () => apply({ send: [], changed: false, announce: WAITING_TEXT });
+  const announce = (text) => {
+    announcement = text;
+    update();
+  };
 
   /** A new item on screen: the answer controls start from its saved answer or suggestion. */
   function resetAnswer(snap) {
@@ -175,31 +119,10 @@ function render({ model, el: host }) {
         target.setAttribute("aria-invalid", "true");
         target.focus();
       }
-      announcement = checked.reason; // shown on the card; nothing is sent
-      return update();
+      return announce(checked.reason); // shown on the card; nothing is sent
     }
     card.setNote(note.value);
     return apply(card.press("label", { value: checked.value }));
-  }
-
-  function playPause() {
-    const audio = item.querySelector("audio");
-    if (!audio) {
-      announcement = "no audio on this item";
-      return update();
-    }
-    if (audio.paused) {
-      const played = audio.play();
-      if (played && typeof played.catch === "function") {
-        played.catch((err) => {
-          announcement = `audio could not be played: ${err && err.message ? err.message : err}`;
-          update();
-        });
-      }
-    } else {
-      audio.pause();
-    }
-    return undefined;
   }
 
   function buildLabels() {
@@ -210,69 +133,11 @@ function render({ model, el: host }) {
     labelRow.classList.toggle("nbl-rating", kind === "rating");
     labelRow.classList.toggle("nbl-multi", kind === "multi");
     labelRow.hidden = list.length === 0;
-    answerRow.hidden = !(kind === "number" || kind === "caption" || kind === "multi");
-    numberBox.hidden = kind !== "number";
-    captionBox.hidden = kind !== "caption";
-    sendButton.querySelector(".nbl-btn-name").textContent = kind === "multi" ? "Send labels" : "Save";
-    labelRow.replaceChildren();
-    list.forEach((label, i) => {
-      const b = el("button", "nbl-label-btn");
-      b.type = "button";
-      b.dataset.valueIndex = String(i);
-      const name = label.display ?? String(label.value);
-      b.append(el("span", "nbl-btn-name", name));
-      if (label.key) b.append(el("kbd", "nbl-kbd", label.key));
-      b.setAttribute("aria-label", name);
-      if (label.definition) b.title = String(label.definition);
-      const color = safeColor(label.color);
-      if (color) b.style.setProperty("--nbl-label-color", color);
-      labelRow.appendChild(b);
-    });
-    buildKeys();
-  }
-
-  function buildKeys() {
-    keys.replaceChildren();
-    acceptHint = null;
-    const add = (k, what) => {
-      const span = el("span", "nbl-key");
-      span.dataset.key = k;
-      span.append(el("kbd", "nbl-kbd", k), document.createTextNode(` ${what}`));
-      keys.appendChild(span);
-      return span;
-    };
-    const kind = answer().kind;
-    for (const label of labels()) {
-      if (label.key) add(label.key, `${kind === "multi" ? "toggle " : ""}${label.display ?? label.value}`);
-    }
-    const keymap = { ...(model.get("keymap") || {}) };
-    const reserved = Object.keys(keymap).length ? keymap : RESERVED;
-    const enter = {
-      multi: "send the toggled labels",
-      number: "type a number, then Enter saves (Escape leaves the box)",
-      caption: "type, then Enter saves (Shift+Enter new line, Escape leaves the box)",
-    }[kind];
-    if (enter) reserved.Enter = enter;
-    if (kind === "number") add("\u2191 \u2193", "nudge (Shift: \u00d710)");
-    for (const [k, what] of Object.entries(reserved)) {
-      const span = add(k, keymap[k] ? what : what.replace("_", " "));
-      // "Enter accept" only while a suggestion is there to accept (see update()).
-      if (k === "Enter" && !enter) acceptHint = span;
-    }
-  }
-
-  function describeAnswer(answer) {
-    if (!answer) return "";
-    let what = answer.kind;
-    if (answer.kind === "label") {
-      what = formatValue(answer.value, labels());
-    } else if (answer.kind === "none_fits" && answer.value) {
-      what = `none fits (${answer.value.proposed || "?"}: ${answer.value.reason || ""})`;
-    } else if (answer.kind === "flag") {
-      what = "unsure";
-    }
-    const st = answer.status === "refused" ? `not saved: ${answer.reason}` : answer.status;
-    return `Your answer: ${what} (${st})`;
+    typed.showFor(kind);
+    labelRow.replaceChildren(
+      ...list.map((label, i) => view.labelButton(label, i, { className: "nbl-label-btn", colorVar: "--nbl-label-color" })),
+    );
+    acceptHint = showKeyHints(keys, list, kind, model.get("keymap"));
   }
 
   function update() {
@@ -300,14 +165,14 @@ function render({ model, el: host }) {
         item.appendChild(el("div", "nbl-waiting", WAITING_TEXT));
       }
       if (shownEntryKey !== (snap.item && snap.item.key)) {
-        closeForm(false);
+        form.close();
         shownEntryKey = snap.item ? snap.item.key : null;
         resetAnswer(snap);
       }
       shownEntryKey = snap.item ? snap.item.key : null;
     }
     showToggles();
-    answerLine.textContent = describeAnswer(snap.answer);
+    answerLine.textContent = describeAnswer(snap.answer, labels());
     answerLine.hidden = !snap.answer;
     const s = snap.item ? formatSuggestion(snap.item.suggestion) : "";
     suggestion.textContent = s;
@@ -315,24 +180,11 @@ function render({ model, el: host }) {
     if (acceptHint) acceptHint.hidden = !s;
     if (document.activeElement !== note && note.value !== snap.note) note.value = snap.note;
     status.textContent = announcement || snap.status;
-    root.dataset.pending = String(snap.pending);
-    root.dataset.saved = String(snap.saved);
-    root.dataset.connected = String(snap.connected);
-    root.dataset.waiting = String(!snap.item);
-    root.classList.toggle("nbl-disconnected", !snap.connected);
+    view.showConnection(root, snap);
   }
 
-  function openForm() {
-    if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
-    form.hidden = false;
-    proposed.value = "";
-    reason.value = "";
-    proposed.focus();
-  }
-  function closeForm(refocus = true) {
-    if (form.hidden) return;
-    form.hidden = true;
-    if (refocus) root.focus();
+  function closeForm() {
+    if (form.close()) root.focus();
   }
 
   function dispatch(act) {
@@ -347,12 +199,12 @@ function render({ model, el: host }) {
         card.setNote(note.value);
         return apply(card.press(act.action, { value: act.value }));
       case "none_fits":
-        return openForm();
+        return card.current() ? form.open() : waiting();
       case "submit_form": {
         card.setNote(note.value);
-        const fx = card.press("none_fits", { value: { proposed: proposed.value, reason: reason.value } });
+        const fx = card.press("none_fits", { value: form.value() });
         if (fx.send.length) closeForm();
-        else (reason.value.trim() ? proposed : reason).focus();
+        else form.focusMissing();
         return apply(fx);
       }
       case "cancel_form":
@@ -365,13 +217,12 @@ function render({ model, el: host }) {
       case "focus_card":
         return root.focus();
       case "toggle":
-        if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
+        if (!card.current()) return waiting();
         if (toggled.has(act.value)) toggled.delete(act.value);
         else toggled.add(act.value);
         return update();
       case "submit_answer":
-        if (!card.current()) return apply({ send: [], changed: false, announce: WAITING_TEXT });
-        return submitAnswer();
+        return card.current() ? submitAnswer() : waiting();
       case "nudge":
         numberBox.value = nudgeNumber(answer(), numberBox.value, act.steps);
         numberBox.removeAttribute("aria-invalid");
@@ -382,8 +233,10 @@ function render({ model, el: host }) {
         return undefined;
       case "focus_answer":
         return box() ? box().focus() : undefined;
-      case "play":
-        return playPause();
+      case "play": {
+        const now = playPause(item, announce);
+        return now ? announce(now) : undefined;
+      }
       default:
         return undefined;
     }
@@ -391,24 +244,21 @@ function render({ model, el: host }) {
 
   function placeOf(target) {
     if (target === note) return "note";
-    if (target === proposed || target === reason) return "form";
-    if (target === numberBox || target === captionBox) return "answer_box";
+    if (form.contains(target)) return "form";
+    if (typed.contains(target)) return "answer_box";
     if (target && target.tagName === "BUTTON") return "button";
     return "card";
   }
 
   function onKeyDown(event) {
-    const act = keyAction(event, labels(), { place: placeOf(event.target), answer: answer().kind });
-    if (!act) return;
-    event.stopPropagation(); // never let a handled key reach JupyterLab
-    if (act.action === "typing") return;
-    event.preventDefault();
-    dispatch(act);
+    const where = { place: placeOf(event.target), answer: answer().kind };
+    const act = view.takeKey(event, keyAction(event, labels(), where));
+    if (act) dispatch(act);
   }
 
   function onClick(event) {
-    const button = event.target.closest && event.target.closest("button");
-    if (!button || !root.contains(button)) return;
+    const button = view.clickedButton(event, root);
+    if (!button) return;
     if (button.classList.contains("nbl-label-btn")) {
       const label = labels()[Number(button.dataset.valueIndex)];
       const action = answer().kind === "multi" ? "toggle" : "label";
@@ -416,36 +266,25 @@ function render({ model, el: host }) {
     } else if (button.dataset.action) {
       dispatch({ action: button.dataset.action });
     }
-    if (form.hidden) root.focus();
+    if (form.form.hidden) root.focus();
   }
 
-  const onInput = () => card.setNote(note.value);
-  const onTyping = () => {
-    card.typed(); // the first keystroke starts the caption's typing time
-    captionBox.removeAttribute("aria-invalid");
-  };
-  const onScroll = () => {
-    itemScrolled = item.scrollTop > 0; // layout is fresh during a scroll: no forced reflow
-  };
-  root.addEventListener("keydown", onKeyDown);
-  root.addEventListener("click", onClick);
-  note.addEventListener("input", onInput);
-  captionBox.addEventListener("input", onTyping);
-  item.addEventListener("scroll", onScroll, { passive: true });
-
-  const detach = state.attach((text) => {
-    announcement = text || null;
-  }, update);
-
-  return () => {
-    detach();
-    root.removeEventListener("keydown", onKeyDown);
-    root.removeEventListener("click", onClick);
-    note.removeEventListener("input", onInput);
-    captionBox.removeEventListener("input", onTyping);
-    item.removeEventListener("scroll", onScroll);
-    root.remove();
-  };
+  const onAnnounce = (text) => (announcement = text || null);
+  return view.startView(state, root, update, onAnnounce, [
+    [root, "keydown", onKeyDown],
+    [root, "click", onClick],
+    [note, "input", () => card.setNote(note.value)],
+    [
+      captionBox,
+      "input",
+      () => {
+        card.typed(); // the first keystroke starts the caption's typing time
+        captionBox.removeAttribute("aria-invalid");
+      },
+    ],
+    // layout is fresh during a scroll: reading scrollTop forces no reflow
+    [item, "scroll", () => (itemScrolled = item.scrollTop > 0), { passive: true }],
+  ]);
 }
 
 // Only the default export: anywidget treats a module with a named `render` as legacy.

@@ -121,16 +121,3 @@ export function createOutbox(now) {
     size: () => pending.size,
   };
 }
-
-/** The outbox's part of a state's public methods (spread into its return value). */
-export function outboxMethods(outbox) {
-  return {
-    resend: outbox.resend,
-    restoreOutbox: outbox.restore,
-    setConnected: outbox.setConnected,
-    pendingCount: outbox.size,
-    savedCount: () => outbox.snapshot().saved,
-    outboxMessages: outbox.messages,
-    keepInPageOnly: outbox.keepInPageOnly,
-  };
-}

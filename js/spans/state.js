@@ -1,7 +1,10 @@
 // The spans widget's state: buffer, history of texts, their spans, outbox. Pure: no DOM.
 
-import { createOutbox, outboxMethods } from "../shared/outbox.js";
-import { WAITING_TEXT, createListeners, defaultNewId, effects, receiver } from "../shared/state_kit.js";
+import { createAnswerLog } from "../shared/answer_log.js";
+import { createItemBuffer } from "../shared/item_buffer.js";
+import { createOutbox } from "../shared/outbox.js";
+import { WAITING_TEXT, createListeners, defaultNewId, effects } from "../shared/state_kit.js";
+import { sharedMethods } from "../shared/widget_state.js";
 import { isRtl, snapToWords, spansFromWire, spansToWire, wordSegments } from "./offsets.js";
 import { overlapping, sortSpans } from "./segments.js";
 
@@ -32,16 +35,14 @@ export function createSpanCard(options = {}) {
   const now = options.now || (() => Date.now());
   const newId = options.newId || defaultNewId;
   let allowOverlap = Boolean(options.overlapping);
-  let generation = -1;
-  let queue = [];
-  const history = []; // {item, spans, suggestions, answers, sel, anchor, focus}
-  let index = 0;
   const outbox = createOutbox(now); // unacknowledged messages; connected; waiting
-  const answerLog = []; // {entry, answer, before: {spans, suggestions}}
+  // this widget's own answers, each kept with the spans it replaced (undo, refusals)
+  const answerLog = createAnswerLog({ outbox, newId, onRefused: restoreSpans });
   let shownAt = now();
-  let lastProblem = null;
   const { notify, subscribe } = createListeners("spans");
-  const screen = () => (index < history.length ? history[index] : null);
+  // entry = {item, spans, suggestions, answers, note, sel, anchor, focus}
+  const items = createItemBuffer({ entryFor, onShow: () => (shownAt = now()), heldKeys: answeredKeys });
+  const screen = items.screen;
 
   function entryFor(wire) {
     const item = itemFromWire(wire);
@@ -74,18 +75,6 @@ export function createSpanCard(options = {}) {
     for (let i = 0; i < words.length; i++) if (words[i].end > offset) return i;
     return Math.max(0, words.length - 1);
   }
-  function show(i) {
-    index = i;
-    shownAt = now();
-  }
-  function advance() {
-    if (index + 1 < history.length) return show(index + 1);
-    index = history.length;
-    if (queue.length) {
-      history.push(entryFor(queue.shift()));
-      show(history.length - 1);
-    }
-  }
   function liveAnswers(entry) {
     return entry.answers.filter((a) => a.status !== "refused");
   }
@@ -94,70 +83,16 @@ export function createSpanCard(options = {}) {
     const live = liveAnswers(entry);
     return live.length ? live[live.length - 1].note || "" : "";
   }
-  function knownKeys() {
-    const keys = new Set();
-    for (const e of history) if (liveAnswers(e).length || e === screen()) keys.add(e.item.key);
-    for (const it of queue) keys.add(it.key);
-    return keys;
+  /** A refused answer's spans leave the screen: it must not show what the store lacks. */
+  function restoreSpans({ entry, answer, before }) {
+    if (entry.spans !== answer.spans) return;
+    entry.spans = before.spans;
+    entry.suggestions = before.suggestions;
+  }
+  function answeredKeys() {
+    return new Set(items.entries.filter((e) => liveAnswers(e).length).map((e) => e.item.key));
   }
   const post = outbox.post;
-
-  function receiveBuffer(msg) {
-    const items = Array.isArray(msg.items) ? msg.items.filter((it) => it && "key" in it) : [];
-    const gen = Number(msg.generation);
-    if (msg.mode === "jump") {
-      generation = gen;
-      const [first, ...rest] = items;
-      queue = rest;
-      if (first) {
-        const last = history[history.length - 1];
-        if (last && index >= history.length - 1 && last.answers.length === 0) history.pop();
-        history.push(entryFor(first));
-        show(history.length - 1);
-      }
-      return effects([], true, first ? null : WAITING_TEXT);
-    }
-    if (gen < generation) return effects([], false);
-    if (msg.mode === "replace" || gen > generation) {
-      generation = gen;
-      queue = [];
-    }
-    const skip = knownKeys();
-    queue.push(...items.filter((it) => !skip.has(it.key)));
-    if (index >= history.length && queue.length) {
-      history.push(entryFor(queue.shift()));
-      show(history.length - 1);
-    }
-    return effects([], true);
-  }
-
-  function find(id) {
-    for (const logged of answerLog) if (logged.answer.id === id) return logged;
-    return null;
-  }
-
-  function receiveAck(msg) {
-    const had = outbox.ack(msg.id);
-    const found = find(msg.id);
-    if (found && found.answer.status === "pending") found.answer.status = "saved";
-    return effects([], Boolean(had || found));
-  }
-
-  function receiveRefuse(msg) {
-    const had = outbox.refuse(msg.id);
-    const reason = String(msg.reason || "refused by the kernel");
-    const found = find(msg.id);
-    if (found) {
-      found.answer.status = "refused";
-      const { entry, answer, before } = found;
-      if (entry.spans === answer.spans) {
-        entry.spans = before.spans; // the screen must not show spans the store does not have
-        entry.suggestions = before.suggestions;
-      }
-    }
-    lastProblem = `not saved: ${reason}`;
-    return effects([], Boolean(had || found), lastProblem);
-  }
 
   /** Send the entry's spans as one answer; `next` moves on to the next text. */
   function saveSpans(entry, spans, suggestions, { next = false, t = now() } = {}) {
@@ -166,11 +101,9 @@ export function createSpanCard(options = {}) {
     const answer = { id: newId(), kind: "label", status: "pending", spans, note };
     entry.spans = spans;
     entry.suggestions = suggestions;
-    entry.answers.push(answer);
-    answerLog.push({ entry, answer, before });
-    lastProblem = null;
+    answerLog.record(entry, answer, { before });
     const seconds = Math.round((t - shownAt) / 10) / 100;
-    if (next) advance();
+    if (next) items.advance();
     const showing = screen();
     const item = entry.item;
     const msg = post({
@@ -185,7 +118,7 @@ export function createSpanCard(options = {}) {
       client_time: new Date(t).toISOString(),
       suggestion: item.wireSuggestions.length ? { value: item.wireSuggestions, p: null } : null,
       showing: showing ? showing.item.key : null,
-      ahead: queue.length, // texts held ahead: the kernel tops the buffer up to its target
+      ahead: items.ahead(), // texts held ahead: the kernel tops the buffer up to its target
     });
     return effects([msg], true);
   }
@@ -236,7 +169,7 @@ export function createSpanCard(options = {}) {
     if (extra.length || liveAnswers(entry).length === 0 || noteChanged) {
       return saveSpans(entry, sortSpans([...entry.spans, ...extra]), [], { next: true, t });
     }
-    advance();
+    items.advance();
     return effects([], true);
   }
 
@@ -244,9 +177,8 @@ export function createSpanCard(options = {}) {
   function leave(entry, kind, t) {
     const note = entry.note.trim() ? entry.note : "";
     const answer = { id: newId(), kind, status: "pending", spans: entry.spans, note };
-    entry.answers.push(answer);
-    answerLog.push({ entry, answer, before: { spans: entry.spans, suggestions: entry.suggestions } });
-    advance();
+    answerLog.record(entry, answer, { before: { spans: entry.spans, suggestions: entry.suggestions } });
+    items.advance();
     const showing = screen();
     return effects([
       post({
@@ -261,7 +193,7 @@ export function createSpanCard(options = {}) {
         client_time: new Date(t).toISOString(),
         suggestion: null,
         showing: showing ? showing.item.key : null,
-        ahead: queue.length,
+        ahead: items.ahead(),
       }),
     ]);
   }
@@ -295,19 +227,13 @@ export function createSpanCard(options = {}) {
   }
 
   function undo() {
-    const last = answerLog.pop();
-    if (!last) return effects([], false, "nothing to undo");
-    const { entry, answer, before } = last;
-    entry.answers.splice(entry.answers.lastIndexOf(answer), 1);
+    const taken = answerLog.takeBack();
+    if (!taken) return effects([], false, "nothing to undo");
+    const { entry, before } = taken.logged;
     entry.spans = before.spans;
     entry.suggestions = before.suggestions;
-    const send = [];
-    if (answer.status !== "refused") {
-      send.push(post({ type: "retract", id: newId(), seq: outbox.nextSeq(), key: entry.item.key, retracts: answer.id }));
-    }
-    show(history.indexOf(entry));
-    lastProblem = null;
-    return effects(send, true);
+    items.showEntry(entry);
+    return effects(taken.send, true);
   }
 
   /** One human action; see spanKeyAction for the names. */
@@ -315,8 +241,7 @@ export function createSpanCard(options = {}) {
     const t = opts.now ?? now();
     if (action === "undo") return undo();
     if (action === "back") {
-      if (Math.min(index, history.length) - 1 < 0) return effects([], false, "nothing to go back to");
-      show(Math.min(index, history.length) - 1);
+      if (!items.back()) return effects([], false, "nothing to go back to");
       return effects([], true);
     }
     const entry = screen();
@@ -345,7 +270,7 @@ export function createSpanCard(options = {}) {
   }
 
   function statusText() {
-    return outbox.status({ problem: lastProblem, showing: Boolean(screen()) });
+    return outbox.status({ problem: answerLog.problem(), showing: Boolean(screen()) });
   }
 
   function snapshot() {
@@ -366,11 +291,8 @@ export function createSpanCard(options = {}) {
   }
 
   return {
-    ...outboxMethods(outbox),
-    // the store away: the answer stays pending (outbox.wait) and is sent again later
-    receive: receiver({ buffer: receiveBuffer, ack: receiveAck, refuse: receiveRefuse, wait: outbox.wait }),
+    ...sharedMethods({ outbox, items, answerLog }),
     press,
-    hello: () => outbox.hello(),
     snapshot,
     statusText,
     setOverlapping(value) {
@@ -383,8 +305,6 @@ export function createSpanCard(options = {}) {
       const entry = screen();
       if (entry) entry.note = String(text ?? "");
     },
-    queuedKeys: () => queue.map((it) => it.key),
-    historyKeys: () => history.map((e) => e.item.key),
     notify,
     subscribe,
   };

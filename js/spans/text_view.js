@@ -55,3 +55,17 @@ export function domOffset(container, node, offset) {
   if (!seg || !container.contains(seg)) return null;
   return offset === 0 ? Number(seg.dataset.start) : Number(seg.dataset.end);
 }
+
+/** The text offset under the point (x, y), or null when the point is not on the text. */
+export function offsetAtPoint(textBox, x, y) {
+  let node = null;
+  let offset = 0;
+  if (document.caretRangeFromPoint) {
+    const r = document.caretRangeFromPoint(x, y);
+    if (r) [node, offset] = [r.startContainer, r.startOffset];
+  } else if (document.caretPositionFromPoint) {
+    const p = document.caretPositionFromPoint(x, y);
+    if (p) [node, offset] = [p.offsetNode, p.offset];
+  }
+  return node && textBox.contains(node) ? domOffset(textBox, node, offset) : null;
+}

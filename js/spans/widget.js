@@ -4,14 +4,14 @@
 // the marked text live in the modules it imports (bundled by tools/bundle.mjs).
 // Nothing touches the DOM at import time.
 
-import { safeColor } from "../shared/colors.js";
-import { el, widgetRoot } from "../shared/dom.js";
+import { el } from "../shared/dom.js";
 import { createGlue } from "../shared/glue.js";
 import { WAITING_TEXT } from "../shared/state_kit.js";
+import * as view from "../shared/view.js";
 import { spanKeyAction } from "./keys.js";
 import { spansToWire } from "./offsets.js";
 import { createSpanCard } from "./state.js";
-import { buildText, domOffset } from "./text_view.js";
+import { buildText, offsetAtPoint } from "./text_view.js";
 
 // ---------------------------------------------------------------------------------------
 // anywidget glue
@@ -29,48 +29,23 @@ const { stateFor, initialize } = createGlue({
   },
 });
 
-const ACTIONS = [
-  ["accept", "Accept & next", "Enter"],
-  ["remove", "Remove span", "Del"],
-  ["skip", "Skip", "s"],
-  ["unsure", "Unsure", "u"],
-  ["back", "Back", "b"],
-  ["undo", "Undo", "z"],
-];
-
 function render({ model, el: host }) {
   const state = stateFor(model);
   const { card, apply } = state;
 
-  const root = widgetRoot("nbl-spans", "nb_label span labelling");
-  const header = el("div", "nbl-spans-header");
-  const progress = el("span", "nbl-spans-progress");
-  const message = el("span", "nbl-spans-message");
-  header.append(progress, message);
+  const buttons = [["accept", "Accept & next", "Enter"], ["remove", "Remove span", "Del"], "skip", "unsure", "back", "undo"];
+  const { root, header, progress, message, actionRow } = view.widgetFrame(
+    "nbl-spans", "nb_label span labelling", "nbl-spans", buttons, "nbl-spans-action",
+  );
   const textBox = el("div", "nbl-span-text");
   textBox.dir = "auto";
   const hint = el("div", "nbl-spans-hint");
   const labelRow = el("div", "nbl-spans-labels");
-  const actionRow = el("div", "nbl-spans-actions");
-  for (const [action, name, key] of ACTIONS) {
-    const b = el("button", "nbl-spans-action");
-    b.type = "button";
-    b.dataset.action = action;
-    b.append(el("span", "", name), el("kbd", "nbl-kbd", key));
-    b.setAttribute("aria-label", name);
-    actionRow.appendChild(b);
-  }
   // The note: kept with the text on screen, sent with its next answer. Its text is a value,
   // never HTML; keys typed in it never reach the word cursor or the label keys.
-  const note = el("textarea", "nbl-spans-note");
-  note.placeholder = "Note (n)";
-  note.rows = 1;
-  note.dir = "auto";
-  note.setAttribute("aria-label", "Note");
+  const note = view.noteBox("nbl-spans-note");
   let noteFor = null; // the entry whose note the box shows
-  const status = el("div", "nbl-spans-status");
-  status.setAttribute("role", "status");
-  status.setAttribute("aria-live", "polite");
+  const status = view.statusLine("nbl-spans-status");
   const keys = el("div", "nbl-spans-keys");
   root.append(header, textBox, hint, labelRow, actionRow, note, status, keys);
   host.appendChild(root);
@@ -84,26 +59,10 @@ function render({ model, el: host }) {
     const list = labels();
     if (list === labelsShown) return;
     labelsShown = list;
-    labelRow.replaceChildren();
-    list.forEach((label, i) => {
-      const b = el("button", "nbl-spans-label");
-      b.type = "button";
-      b.dataset.valueIndex = String(i);
-      const name = label.display ?? String(label.value);
-      b.append(el("span", "", name));
-      if (label.key) b.append(el("kbd", "nbl-kbd", label.key));
-      b.setAttribute("aria-label", `Label ${name}`);
-      if (label.definition) b.title = String(label.definition);
-      const color = safeColor(label.color);
-      if (color) b.style.setProperty("--nbl-span-color", color);
-      labelRow.appendChild(b);
-    });
+    const look = { className: "nbl-spans-label", colorVar: "--nbl-span-color", ariaLabel: (name) => `Label ${name}` };
+    labelRow.replaceChildren(...list.map((label, i) => view.labelButton(label, i, look)));
     keys.replaceChildren();
-    const add = (k, what) => {
-      const span = el("span", "nbl-spans-key");
-      span.append(el("kbd", "nbl-kbd", k), document.createTextNode(` ${what}`));
-      keys.appendChild(span);
-    };
+    const add = (k, what) => keys.appendChild(view.keyHint("nbl-spans-key", k, what));
     for (const label of list) if (label.key) add(label.key, label.display ?? label.value);
     for (const [k, what] of Object.entries(model.get("keymap") || {})) add(k, what);
   }
@@ -137,12 +96,8 @@ function render({ model, el: host }) {
     }
     note.disabled = !snap.item;
     status.textContent = announcement || snap.status;
-    root.dataset.pending = String(snap.pending);
-    root.dataset.saved = String(snap.saved);
-    root.dataset.connected = String(snap.connected);
-    root.dataset.waiting = String(!snap.item);
+    view.showConnection(root, snap);
     root.dataset.answer = snap.answerStatus || "";
-    root.classList.toggle("nbl-disconnected", !snap.connected);
   }
 
   function dispatch(act) {
@@ -163,12 +118,9 @@ function render({ model, el: host }) {
       event.stopPropagation(); // the button's own click does it
       return;
     }
-    const act = spanKeyAction(event, labels(), { place: event.target === note ? "note" : "text" });
-    if (!act) return;
-    event.stopPropagation(); // never let a handled key reach JupyterLab
-    if (act.action === "typing") return; // the browser types it into the note
-    event.preventDefault();
-    dispatch(act);
+    const place = event.target === note ? "note" : "text";
+    const act = view.takeKey(event, spanKeyAction(event, labels(), { place }));
+    if (act) dispatch(act);
   }
 
   const onNoteInput = () => {
@@ -177,27 +129,15 @@ function render({ model, el: host }) {
 
   // Drags are read from caret positions at mousedown and mouseup, not from the page's
   // selection: the notebook around the widget may move or drop a native selection.
-  function offsetAtPoint(x, y) {
-    let node = null;
-    let offset = 0;
-    if (document.caretRangeFromPoint) {
-      const r = document.caretRangeFromPoint(x, y);
-      if (r) [node, offset] = [r.startContainer, r.startOffset];
-    } else if (document.caretPositionFromPoint) {
-      const p = document.caretPositionFromPoint(x, y);
-      if (p) [node, offset] = [p.offsetNode, p.offset];
-    }
-    return node && textBox.contains(node) ? domOffset(textBox, node, offset) : null;
-  }
-
+  const offsetAt = (event) => offsetAtPoint(textBox, event.clientX, event.clientY);
   let dragFrom = null;
   function onMouseDown(event) {
-    dragFrom = event.button === 0 ? offsetAtPoint(event.clientX, event.clientY) : null;
+    dragFrom = event.button === 0 ? offsetAt(event) : null;
   }
 
   function onMouseUp(event) {
     if (event.button !== 0 || dragFrom === null) return;
-    const to = offsetAtPoint(event.clientX, event.clientY);
+    const to = offsetAt(event);
     const from = dragFrom;
     dragFrom = null;
     if (to === null) return;
@@ -209,8 +149,8 @@ function render({ model, el: host }) {
   }
 
   function onClick(event) {
-    const button = event.target.closest && event.target.closest("button");
-    if (!button || !root.contains(button)) return;
+    const button = view.clickedButton(event, root);
+    if (!button) return;
     if (button.classList.contains("nbl-spans-label")) {
       const label = labels()[Number(button.dataset.valueIndex)];
       if (label) dispatch({ action: "label", value: label.value });
@@ -220,23 +160,14 @@ function render({ model, el: host }) {
     root.focus({ preventScroll: true });
   }
 
-  root.addEventListener("keydown", onKeyDown);
-  textBox.addEventListener("mousedown", onMouseDown);
-  textBox.addEventListener("mouseup", onMouseUp);
-  root.addEventListener("click", onClick);
-  note.addEventListener("input", onNoteInput);
-  const detach = state.attach((text) => {
-    announcement = text || null;
-  }, update);
-  return () => {
-    detach();
-    root.removeEventListener("keydown", onKeyDown);
-    textBox.removeEventListener("mousedown", onMouseDown);
-    textBox.removeEventListener("mouseup", onMouseUp);
-    root.removeEventListener("click", onClick);
-    note.removeEventListener("input", onNoteInput);
-    root.remove();
-  };
+  const onAnnounce = (text) => (announcement = text || null);
+  return view.startView(state, root, update, onAnnounce, [
+    [root, "keydown", onKeyDown],
+    [textBox, "mousedown", onMouseDown],
+    [textBox, "mouseup", onMouseUp],
+    [root, "click", onClick],
+    [note, "input", onNoteInput],
+  ]);
 }
 
 // Only the default export: anywidget treats a module with a named `render` as legacy.

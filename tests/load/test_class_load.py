@@ -24,7 +24,9 @@ OVERLAP = 3
 
 def start(store: str, name: str, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.load.annotator", store, name, *args],
+        # by path, not `-m tests.load...`: a package named `tests` in site-packages (some
+        # libraries ship one) would shadow this checkout's
+        [sys.executable, str(Path(__file__).with_name("annotator.py")), store, name, *args],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
