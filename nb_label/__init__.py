@@ -25,6 +25,7 @@ _PUBLIC = {
     "Schema": "nb_label.schema",
     "SpanLabeller": "nb_label.spans.labeller",
     "open_store": "nb_label.store",
+    "export": "nb_label.exporting",
     "simulate": "nb_label.learn.simulate",
     "NotesBrowser": "nb_label.widgets",
     "ProposalReview": "nb_label.widgets",

@@ -20,38 +20,43 @@ def _open(target: str):
 
 
 def _dataset(store, name: str | None) -> str:
-    names = store.datasets()["name"].tolist()
-    if name is not None:
-        if name not in names:
-            raise SystemExit(f"no dataset {name!r} in the store; it holds {names}")
-        return name
-    if len(names) != 1:
-        raise SystemExit(f"the store holds {len(names)} datasets {names}; pick one with --dataset")
-    return names[0]
+    from nb_label.exporting import dataset_of
+
+    return dataset_of(store, name, option="--dataset")
 
 
 def _export(args: argparse.Namespace) -> None:
-    from nb_label.results import write_frame
-
-    output = Path(args.output)
-    if not output.parent.exists():
-        raise ValueError(
-            f"the folder {output.parent} does not exist; make it first "
-            f"(mkdir -p {output.parent}) or write somewhere else"
-        )
     from nb_label import pseudonyms
+    from nb_label.exporting import export
 
     with _open(args.store) as store:
-        events = store.events(_dataset(store, args.dataset))
-        key = store.secret(pseudonyms.KEY_NAME) if args.pseudonymise else None
-    if key is not None:
-        events = pseudonyms.pseudonymise(events, key)
-    if args.no_notes:
-        events["note"] = None
-    path = write_frame(events, Path(args.output), index_name=None)
-    print(f"{len(events):,} rows written to {path} (one per event)")
-    if key is not None and not args.no_notes:
+        path = export(
+            store,
+            args.output,
+            shape=args.shape,
+            dataset=_dataset(store, args.dataset),
+            pseudonymise=args.pseudonymise,
+            notes=not args.no_notes,
+        )
+    rows = _rows_in(path)
+    what = "one per event" if args.shape == "events" else "one per item and annotator"
+    print(f"{rows:,} rows written to {path} ({what})")
+    if args.pseudonymise and not args.no_notes:
         print(pseudonyms.NOTES_KEPT)
+
+
+def _rows_in(path: Path) -> int:
+    """The rows of an exported file, read back as a reader would."""
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    if suffix == ".csv":
+        return len(pd.read_csv(path))
+    return sum(1 for line in path.open(encoding="utf-8") if line.strip())
 
 
 def _stats(args: argparse.Namespace) -> None:
@@ -82,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nb-label", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, fn, help_text in [
-        ("export", _export, "write every event of a dataset to .csv, .parquet or .jsonl"),
+        (
+            "export",
+            _export,
+            "write a dataset's event log (or its items) to .csv, .parquet or .jsonl",
+        ),
         ("stats", _stats, "labels per annotator"),
         ("agreement", _agreement, "agreement between annotators"),
     ]:
@@ -96,7 +105,13 @@ def main(argv: list[str] | None = None) -> int:
                 "--pseudonymise", action="store_true",
                 help="names as keyed-hash pseudonyms (the same in every export); no browser ids",
             )  # fmt: skip
-            sub.add_argument("--no-notes", action="store_true", help="leave the notes out")
+            sub.add_argument(
+                "--shape", choices=["events", "items"], default="events",
+                help="events: one row per event (the default); items: one per item and annotator",
+            )  # fmt: skip
+            sub.add_argument(
+                "--no-notes", action="store_true", help="leave out notes and stated reasons"
+            )
         if name == "agreement":
             sub.add_argument(
                 "--level",

@@ -111,20 +111,23 @@ class Reading:
         )
         return len(events)
 
-    def export(self, path: str | Path, *, pseudonymise: bool = False) -> Path:
-        """Write ``annotations`` (notes included) to CSV, Parquet or JSON Lines, by suffix.
+    def export(
+        self,
+        path: str | Path,
+        *,
+        shape: str = "items",
+        pseudonymise: bool = False,
+        notes: bool = True,
+    ) -> Path:
+        """Write ``annotations`` (``shape="items"``) or the dataset's event log
+        (``shape="events"``) to CSV, Parquet or JSON Lines, by suffix: :func:`nb_label.export`.
 
-        With ``pseudonymise=True`` the annotator is the store's keyed-hash pseudonym, the
-        same as ``nb-label export --pseudonymise`` gives; notes are kept as written.
+        With ``pseudonymise=True`` names are the store's keyed-hash pseudonyms, the same as
+        ``nb-label export --pseudonymise`` gives; ``notes=False`` leaves out the free text.
         """
-        from nb_label.results import write_frame
+        from nb_label.exporting import export
 
-        frame = self.annotations
-        if pseudonymise:
-            from nb_label import pseudonyms
-
-            frame = pseudonyms.pseudonymise(frame, self.store.secret(pseudonyms.KEY_NAME))
-        return write_frame(frame, Path(path))
+        return export(self, path, shape=shape, pseudonymise=pseudonymise, notes=notes)
 
     def training_data(self, features: str | Sequence[str] | None = None) -> tuple[Any, pd.Series]:
         """Features and labels of the labelled items, for scikit-learn.

@@ -48,9 +48,9 @@ def test_agreement_from_a_labeller_matches_the_long_frame(store):
     assert set(nbl.consensus(lab)["label"]) <= {"a", "b"}
 
 
-def test_unknown_dataset_is_a_clear_error(store):
-    with pytest.raises(SystemExit, match="no dataset"):
-        main(["stats", store, "--dataset", "nope"])
+def test_unknown_dataset_is_a_clear_error(store, capsys):
+    assert main(["stats", store, "--dataset", "nope"]) == 2
+    assert "no dataset 'nope' in the store" in capsys.readouterr().err
 
 
 def test_a_mistyped_store_path_is_an_error_and_creates_nothing(tmp_path, capsys):
