@@ -1,7 +1,8 @@
 """The model in the loop: retrain on the labels so far, score honestly, choose what comes next.
 
 The loop talks to the labeller only through its public API: ``annotations``,
-``unlabelled_keys()``, ``prioritize()``, ``suggest()``, ``on_answer()`` and ``message``.
+``unlabelled_keys()``, ``upcoming()``, ``prioritize()``, ``suggest()``, ``on_answer()`` and
+``message``.
 
 Over 400 lines because one round (prepare, fit in a worker, score, reorder) reads best in one
 place; the model-loop issue reworks the round, and will split it then.
@@ -25,10 +26,13 @@ with extra_imports("learn", feature="nb_label.ActiveLoop"):
     from sklearn.base import clone
     from sklearn.metrics import accuracy_score, f1_score, recall_score
 
+    from nb_label.learn.audit import AuditSample
     from nb_label.learn.folds import digests, out_of_fold
     from nb_label.learn.strategies import get_strategy
 
 _MIN_PER_CLASS = 2
+# How many of the next items a round orders (the strategy's batch, or the queue's own order).
+_HORIZON = 50
 _HISTORY_COLUMNS = [
     "round",
     "n_labels",
@@ -140,9 +144,10 @@ def _fit_and_score(
     labels = np.unique(y_train)
     if len(y_audit):
         predicted = fitted.predict(X_audit)
-        result["audit_macro_f1"] = f1_score(
-            y_audit, predicted, average="macro", labels=labels, zero_division=0
-        )
+        if len(np.unique(y_audit)) >= 2:  # a macro-F1 over one class says nothing of the rest
+            result["audit_macro_f1"] = f1_score(
+                y_audit, predicted, average="macro", labels=labels, zero_division=0
+            )
         result["audit_accuracy"] = accuracy_score(y_audit, predicted)
     cv = out_of_fold(model, X_train, y_train)
     if cv is not None:
@@ -207,8 +212,11 @@ class ActiveLoop:
         Retrain in a worker process after every N new labels (the model and features must
         pickle). ``None`` retrains only when :meth:`retrain` is called.
     audit : float, default 0.05
-        The share of items drawn at random into the queue as an audit sample: they are
-        never used for training and give an unbiased score each round.
+        The share of answers that go to an audit sample drawn at random: they are never
+        used for training and give an unbiased score each round. The sample fills in
+        proportion to the labels (with 5%, one answer in every 20, from the first round on)
+        until it holds this share of all items, and every reorder puts its due items back.
+        The audit macro-F1 is reported once the audit labels hold two classes or more.
     random_state : int, optional
         Seeds the audit sample and the strategy.
 
@@ -261,7 +269,7 @@ class ActiveLoop:
         self.random_state = random_state
         self._rng = np.random.default_rng(random_state)
         self._rows: list[dict[str, Any]] = []
-        self._audit_keys: set[Hashable] = set()
+        self._audit = AuditSample(audit, len(labeller.data), self._rng)
         self._last_pred: pd.Series | None = None
         self._future: Future | None = None
         self._executor: ProcessPoolExecutor | None = None
@@ -279,30 +287,29 @@ class ActiveLoop:
         keep = ann["label"].notna() & ann["state"].isin(["labelled", "flagged"])
         return ann.loc[keep, "label"]
 
-    def _draw_audit(self, pool: pd.Index) -> list[Hashable]:
-        """Random unlabelled items that will be labelled as a held-out audit sample."""
-        n_labelled = len(self._labelled())
-        wanted = int(round(self.audit * max(n_labelled + 20, 20)))
-        missing = max(wanted - len(self._audit_keys), 0)
-        candidates = pool[~pool.isin(list(self._audit_keys))]
-        if missing == 0 or len(candidates) == 0:
-            return []
-        drawn = self._rng.choice(
-            len(candidates), size=min(missing, len(candidates)), replace=False
-        )
-        new = [candidates[i] for i in drawn]
-        self._audit_keys.update(new)
-        return new
-
     @property
     def audit_keys(self) -> list[Hashable]:
         """Item keys of the audit sample (never used for training)."""
-        return sorted(self._audit_keys, key=str)
+        return sorted(self._audit.keys, key=str)
+
+    def _reorder(self, order: list[Hashable]) -> None:
+        """Show ``order`` next, with the audit items that are due put in place."""
+        pool = self.labeller.unlabelled_keys()
+        order = self._audit.place(order, pool=pool, labelled=self._labelled().index)
+        self.labeller.prioritize(order)
+
+    def _reorder_without_model(self) -> None:
+        """Before a model exists the queue keeps its order; the audit items still come."""
+        if hasattr(self, "model_") or not self.audit:
+            return
+        index = self.labeller.data.index
+        self._reorder([index[p] for p in self.labeller.upcoming(_HORIZON)])
+        self.labeller.suggest(None, audit=list(self._audit.keys))
 
     # -- one round ----------------------------------------------------------------------------
     def _prepare(self) -> tuple[dict[str, Any] | None, str]:
         labels = self._labelled()
-        audit_mask = labels.index.isin(list(self._audit_keys))
+        audit_mask = labels.index.isin(list(self._audit.keys))
         train = labels[~audit_mask]
         if self._multi:
             return self._prepare_multilabel(labels, audit_mask)
@@ -375,6 +382,7 @@ class ActiveLoop:
         """
         job, message = self._prepare()
         if job is None:
+            self._reorder_without_model()
             return self._record_skip(message)
         try:
             result = _fit_and_score(self.model, **job["inputs"])
@@ -431,10 +439,8 @@ class ActiveLoop:
             X_pool = numeric_or_none(self._X(pool))
             chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng)
             order = [pool[i] for i in chosen]
-            audit = self._draw_audit(pool)
-            order = self._interleave(order, audit)
-            self.labeller.suggest(suggestions, audit=list(self._audit_keys))
-            self.labeller.prioritize(order)
+            self._reorder(order)
+            self.labeller.suggest(suggestions, audit=list(self._audit.keys))
         row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
         scores = ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall")
         row.update({k: result[k] for k in scores if k in result})
@@ -453,20 +459,6 @@ class ActiveLoop:
         self.labeller.message = summary
         print(summary)
         return pd.Series(row)
-
-    def _interleave(self, order: list[Hashable], audit: list[Hashable]) -> list[Hashable]:
-        """Spread audit items through the chosen order, so they arrive among the others."""
-        if not audit:
-            return order
-        out: list[Hashable] = []
-        step = max(len(order) // (len(audit) + 1), 1)
-        audit_iter = iter(audit)
-        for i, key in enumerate(order):
-            if i and i % step == 0:
-                out.extend(k for k in [next(audit_iter, None)] if k is not None)
-            out.append(key)
-        out.extend(audit_iter)
-        return out
 
     @staticmethod
     def _summary(row: dict[str, Any]) -> str:
@@ -530,6 +522,7 @@ class ActiveLoop:
             if n - self._labels_at_last_round >= self.retrain_every:
                 job, message = self._prepare()
                 if job is None:
+                    self._reorder_without_model()
                     self.labeller.message = message
                     self._labels_at_last_round = n
                     return
