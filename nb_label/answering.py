@@ -160,8 +160,9 @@ class Answering:
             return resent
         if seconds is None and position == self._current and source == "human":
             seconds = time.monotonic() - self._shown_at
-        if suggestion is None:
+        if suggestion is None:  # what the labeller showed, or withheld on a control item
             suggestion = self._feed.shown_suggestion(position)
+            suggestion = suggestion or self._feed.withheld_suggestion(position)
         committed = [self._commit(position, action, value, note, source, seconds=seconds,
                                   client_event_id=client_event_id, client_time=client_time,
                                   suggestion=suggestion)]  # fmt: skip

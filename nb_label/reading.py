@@ -161,18 +161,33 @@ class Reading:
             self._current = self._peek()  # with a card, the item on screen stays current
         self._emit("order")
 
-    def suggest(self, suggestions: pd.DataFrame | None, *, audit: Sequence[Hashable] = ()) -> None:
+    def suggest(
+        self,
+        suggestions: pd.DataFrame | None,
+        *,
+        audit: Sequence[Hashable] = (),
+        withheld: Sequence[Hashable] = (),
+    ) -> None:
         """Set the suggestion shown per item: a frame with ``label`` and ``p`` columns.
 
         ``audit`` names the items of the model's audit sample: the card carries the flag
-        so their answers can be told apart.
+        so their answers can be told apart. ``withheld`` names control items: their
+        suggestion is kept but not shown, and their answers record it as withheld (so
+        :func:`nb_label.quality.suggestion_effect` can compare them with the others).
         """
         self._feed.set_suggestions(suggestions)
         index = self._source.df.index
         self._feed.audit = {p for p in index.get_indexer(list(audit)).tolist() if p >= 0}
+        self._feed.withheld = {p for p in index.get_indexer(list(withheld)).tolist() if p >= 0}
         self._emit("order")
 
     def suggestion(self, item_key: Hashable | None = None) -> dict[str, Any] | None:
-        """The suggestion for an item (current by default), or None."""
-        found = self._feed.suggestions.get(self._position(item_key))
-        return None if found is None else {"label": found[0], "p": found[1]}
+        """The suggestion shown with an item (current by default), or None.
+
+        None too on a control item, whose suggestion is withheld.
+        """
+        position = self._position(item_key)
+        found = self._feed.suggestions.get(position)
+        if found is None or position in self._feed.withheld:
+            return None
+        return {"label": found[0], "p": found[1]}

@@ -217,8 +217,13 @@ class ActiveLoop:
         proportion to the labels (with 5%, one answer in every 20, from the first round on)
         until it holds this share of all items, and every reorder puts its due items back.
         The audit macro-F1 is reported once the audit labels hold two classes or more.
+    control : float, default 0.0
+        The share of the items the model suggests on that show no suggestion: control
+        items, chosen at random once per item. Their answers record the withheld
+        suggestion, so :func:`nb_label.quality.suggestion_effect` can measure how much the
+        suggestions sway the answers (automation bias).
     random_state : int, optional
-        Seeds the audit sample and the strategy.
+        Seeds the audit sample, the strategy and the control items.
 
     Attributes
     ----------
@@ -237,6 +242,7 @@ class ActiveLoop:
         strategy: str | Callable = "default",
         retrain_every: int | None = None,
         audit: float = 0.05,
+        control: float = 0.0,
         random_state: int | None = None,
     ) -> None:
         if not hasattr(model, "fit") or not (
@@ -258,6 +264,8 @@ class ActiveLoop:
         check_features(features, labeller.data.columns, model=model)
         if not 0 <= audit < 1:
             raise ValueError("audit= is a share of the labelled items, between 0 and 1")
+        if not 0 <= control < 1:
+            raise ValueError("control= is the share of suggestions withheld, from 0 up to 1")
         if retrain_every is not None and retrain_every < 1:
             raise ValueError("retrain_every= must be a positive number of labels, or None")
         self.labeller = labeller
@@ -266,8 +274,14 @@ class ActiveLoop:
         self.strategy = get_strategy(strategy)
         self.retrain_every = retrain_every
         self.audit = audit
+        self.control = control
         self.random_state = random_state
         self._rng = np.random.default_rng(random_state)
+        # Its own stream, so control= changes nothing else the seed decides.
+        self._control_rng = np.random.default_rng(
+            None if random_state is None else [random_state, 1]
+        )
+        self._is_control: dict[Hashable, bool] = {}
         self._rows: list[dict[str, Any]] = []
         self._audit = AuditSample(audit, len(labeller.data), self._rng)
         self._last_pred: pd.Series | None = None
@@ -440,7 +454,9 @@ class ActiveLoop:
             chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng)
             order = [pool[i] for i in chosen]
             self._reorder(order)
-            self.labeller.suggest(suggestions, audit=list(self._audit.keys))
+            self.labeller.suggest(
+                suggestions, audit=list(self._audit.keys), withheld=self._controls(suggestions)
+            )
         row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
         scores = ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall")
         row.update({k: result[k] for k in scores if k in result})
@@ -459,6 +475,15 @@ class ActiveLoop:
         self.labeller.message = summary
         print(summary)
         return pd.Series(row)
+
+    def _controls(self, suggestions: pd.DataFrame) -> list[Hashable]:
+        """The suggested items that are control items (each decided once, at random)."""
+        if not self.control:
+            return []
+        new = [k for k in suggestions.index if k not in self._is_control]
+        draws = self._control_rng.random(len(new)) < self.control
+        self._is_control.update(zip(new, draws.tolist(), strict=True))
+        return [k for k in suggestions.index if self._is_control[k]]
 
     @staticmethod
     def _summary(row: dict[str, Any]) -> str:
