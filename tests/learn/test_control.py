@@ -130,3 +130,19 @@ def test_simulate_without_following_is_unchanged_by_the_new_option(lab, sms, tmp
     simulate(other, sms["label"], n=30, noise=0.3, seed=2, follows_suggestion=0.0)
     pd.testing.assert_series_equal(lab.annotations["label"], other.annotations["label"])
     other.close()
+
+
+def test_a_card_answer_given_without_a_suggestion_records_none_shown(lab, sms):
+    # The card showed the item before the model existed; the answer arrives after a retrain.
+    trained(lab, sms, control=0.0)
+    key = next(k for k in next_keys(lab) if lab.suggestion(k) is not None)
+    sent = []
+    lab.card.send = lambda content, buffers=None: sent.append(content)
+    lab.card.handle({
+        "type": "answer", "id": "old", "seq": 1, "key": encode_key(key), "kind": "label",
+        "value": "ham", "note": None, "seconds": 2.0, "client_time": "2026-11-27T00:00:00.000Z",
+        "suggestion": None, "showing": None,
+    })  # fmt: skip
+    event = lab.store.events(lab.dataset).set_index("client_event_id").loc["old"]
+    assert event["suggestion"] is None and pd.isna(event["suggestion_withheld"])
+    assert pd.isna(lab.annotations.loc[key, "followed_suggestion"])
