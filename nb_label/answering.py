@@ -22,6 +22,10 @@ from nb_label.answers import MultiLabel, SingleLabel, uses_labels
 from nb_label.events import make_event, public_event
 from nb_label.moving import FOLLOW_CARD
 
+#: ``submit(suggestion=NOTHING_SHOWN)``: the writer (the card) says it showed no suggestion,
+#: so the labeller's current one, which came later, is not recorded as shown.
+NOTHING_SHOWN: dict = {}
+
 
 class Answering:
     """Answers and retractions (a part of :class:`nb_label.Labeller`)."""
@@ -141,6 +145,8 @@ class Answering:
         client_time : datetime, optional
         suggestion : dict, optional
             ``{"value", "p"}`` shown with the item; by default the labeller's own.
+            :data:`NOTHING_SHOWN` when none was. On a control item the withheld
+            suggestion is recorded, marked withheld, whenever none was shown.
         source : str, default "human"
         showing : item key text or None, optional
             Given by the card: the item it shows now, which the Python side follows instead
@@ -162,6 +168,8 @@ class Answering:
             seconds = time.monotonic() - self._shown_at
         if suggestion is None:
             suggestion = self._feed.shown_suggestion(position)
+        if suggestion is None or suggestion is NOTHING_SHOWN:
+            suggestion = self._feed.withheld_suggestion(position)
         committed = [self._commit(position, action, value, note, source, seconds=seconds,
                                   client_event_id=client_event_id, client_time=client_time,
                                   suggestion=suggestion)]  # fmt: skip

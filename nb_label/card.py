@@ -17,6 +17,7 @@ import traitlets
 
 from nb_label._esm import module_text, stylesheet_text
 from nb_label._keys import decode_key
+from nb_label.answering import NOTHING_SHOWN
 from nb_label.errors import StoreConnectionError, StoreLockedError
 from nb_label.messages import MessageRefused, check_message, refusal_id
 from nb_label.schema import RESERVED_KEYS
@@ -231,7 +232,8 @@ class ItemCard(anywidget.AnyWidget):
             seconds=self._seconds(msg),
             client_event_id=msg["id"],
             client_time=msg["client_time"],
-            suggestion=msg["suggestion"],
+            # What the card showed: none means none, even if the model suggests one since.
+            suggestion=msg["suggestion"] or NOTHING_SHOWN,
             showing=msg["showing"],
         )
 

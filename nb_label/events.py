@@ -33,6 +33,7 @@ EVENT_FIELDS = (
     "source",
     "seconds",
     "suggestion",
+    "suggestion_withheld",
     "retracts",
     "client_event_id",
 )
@@ -82,7 +83,8 @@ def make_event(
     client_time : datetime, optional
         When the writer made it; now if not given.
     suggestion : dict, optional
-        ``{"value": ..., "p": ...}``: the suggestion shown with the item, if any.
+        ``{"value": ..., "p": ...}``: the suggestion shown with the item, if any; with
+        ``"withheld": True`` the model's suggestion that a control item did not show.
     content_sha : str, optional
         A short hash of what the item showed when it was answered.
 
@@ -106,6 +108,7 @@ def make_event(
         "source": source,
         "suggestion": None if suggestion is None else suggestion.get("value"),
         "suggestion_p": None if suggestion is None else suggestion.get("p"),
+        "suggestion_withheld": None if suggestion is None else bool(suggestion.get("withheld")),
         "retracts": None if retracts is None else int(retracts),
         "labelset_version": int(labelset_version),
         "content_sha": content_sha,
@@ -166,6 +169,7 @@ def public_event(event: dict[str, Any], event_id: int, item_key: Hashable | None
         "source": event.get("source"),
         "seconds": event.get("seconds"),
         "suggestion": event.get("suggestion"),
+        "suggestion_withheld": event.get("suggestion_withheld"),
         "retracts": event.get("retracts"),
         "client_event_id": event.get("client_event_id"),
     }

@@ -1,8 +1,9 @@
 """What the card is fed: items rendered by the view, with a suggestion and a saved answer.
 
-An item leaves the kernel as data (``{key, blocks, suggestion, saved, audit}``, see
-docs/protocol.md), never as HTML. Suggestions are kept here too, by row position, so
-rendering an item is O(1) whatever the dataset's size.
+An item leaves the kernel as data (``{key, blocks, suggestion, saved, audit, withheld}``,
+see docs/protocol.md), never as HTML. Suggestions are kept here too, by row position, so
+rendering an item is O(1) whatever the dataset's size. On a control item (``withheld``) the
+model's suggestion is kept but not shown, and the answer records it as withheld.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class CardFeed:
         self._offered = offered
         self.suggestions: dict[int, tuple[Any, float]] = {}
         self.audit: set[int] = set()  # positions in the model's audit sample
+        self.withheld: set[int] = set()  # control items: their suggestion is not shown
         self.unshowable: dict[int, str] = {}  # position -> why the view could not show it
 
     def set_suggestions(self, suggestions: pd.DataFrame | None) -> None:
@@ -54,6 +56,18 @@ class CardFeed:
 
     def shown_suggestion(self, position: int) -> dict[str, Any] | None:
         """The suggestion the card shows for an item, as the answer event records it."""
+        if position in self.withheld:
+            return None
+        return self._offered_suggestion(position)
+
+    def withheld_suggestion(self, position: int) -> dict[str, Any] | None:
+        """The suggestion a control item did not show, as the answer event records it."""
+        if position not in self.withheld:
+            return None
+        found = self._offered_suggestion(position)
+        return None if found is None else {**found, "withheld": True}
+
+    def _offered_suggestion(self, position: int) -> dict[str, Any] | None:
         found = self.suggestions.get(position)
         if found is None or not self._offered(found[0]):  # never suggest a retired label
             return None
@@ -83,6 +97,7 @@ class CardFeed:
             "suggestion": suggestion,
             "saved": saved,
             "audit": position in self.audit,
+            "withheld": self.withheld_suggestion(position) is not None,
         }
 
     def take_unshowable(self) -> dict[int, str]:

@@ -26,6 +26,7 @@ class Listening:
         ``event`` is a dict with ``action`` (``label``, ``skip``, ``flag``, ``none_fits``,
         ``retract``, ``gold``), ``item_key``, ``value``, ``note``, ``annotator``,
         ``event_id``, ``labelset_version``, ``source``, ``seconds``, ``suggestion``,
+        ``suggestion_withheld`` (true when the suggestion was withheld on a control item),
         ``retracts`` (the event id a retraction cancels) and ``client_event_id``. Answers
         by others on the same store arrive the same way when this labeller sees them
         (``source`` tells). A callback that takes no argument is called without one. An

@@ -110,6 +110,17 @@ def _suggestion(msg: dict) -> dict | None:
     return {"value": _json_size(value.get("value"), "suggestion"), "p": p}
 
 
+def _withheld(msg: dict, suggestion: dict | None) -> bool | None:
+    value = msg.get("withheld")
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise MessageRefused("'withheld' must be true, false or absent")
+    if value and suggestion is not None:
+        raise MessageRefused("a withheld suggestion was not shown: send 'suggestion' null")
+    return value
+
+
 def _answer(msg: dict, kinds: tuple[str, ...]) -> dict:
     kind = msg.get("kind")
     if kind not in kinds:
@@ -122,6 +133,7 @@ def _answer(msg: dict, kinds: tuple[str, ...]) -> dict:
             raise MessageRefused("a none_fits value is {proposed, reason}")
         _text(value, "reason", MAX_NOTE_CHARS)
         _text(value, "proposed", 200, required=False)
+    suggestion = _suggestion(msg)
     return {
         "kind": kind,
         "value": value,
@@ -129,7 +141,8 @@ def _answer(msg: dict, kinds: tuple[str, ...]) -> dict:
         "seconds": _number(msg, "seconds", 0.0, MAX_SECONDS),
         "typing_seconds": _number(msg, "typing_seconds", 0.0, MAX_SECONDS),
         "client_time": _client_time(msg),
-        "suggestion": _suggestion(msg),
+        "suggestion": suggestion,
+        "withheld": _withheld(msg, suggestion),
         "showing": _text(msg, "showing", MAX_KEY_CHARS, required=False),
         "ahead": _whole(msg, "ahead"),
     }

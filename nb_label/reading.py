@@ -7,7 +7,7 @@ only way a model changes what is shown next.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,20 +129,26 @@ class Reading:
 
         return export(self, path, shape=shape, pseudonymise=pseudonymise, notes=notes)
 
-    def training_data(self, features: str | Sequence[str] | None = None) -> tuple[Any, pd.Series]:
+    def training_data(
+        self, features: str | Sequence[str] | Callable | None = None
+    ) -> tuple[Any, pd.Series]:
         """Features and labels of the labelled items, for scikit-learn.
 
         Parameters
         ----------
-        features : str or list of str, optional
-            Column(s) of the DataFrame to use; by default the shown columns.
+        features : str, list of str or callable, optional
+            A column (a Series), a list of columns (a DataFrame), or a function of the
+            labelled rows returning the feature matrix; by default the shown columns.
         """
-        columns = features or self._source.columns
+        from nb_label._features import check_features, select_features
+
+        features = features if features is not None else list(self._source.columns)
+        check_features(features, self._source.df.columns)
         frame = self.annotations
         labelled = frame.index[
             frame["state"].isin(["labelled", "flagged"]) & frame["label"].notna()
         ]
-        X = self._source.df.loc[labelled, columns]
+        X = select_features(self._source.df, labelled, features)
         return X, frame.loc[labelled, "label"]
 
     # -- the model loop (it uses only these and on_answer) --------------------------------------
@@ -158,18 +164,33 @@ class Reading:
             self._current = self._peek()  # with a card, the item on screen stays current
         self._emit("order")
 
-    def suggest(self, suggestions: pd.DataFrame | None, *, audit: Sequence[Hashable] = ()) -> None:
+    def suggest(
+        self,
+        suggestions: pd.DataFrame | None,
+        *,
+        audit: Sequence[Hashable] = (),
+        withheld: Sequence[Hashable] = (),
+    ) -> None:
         """Set the suggestion shown per item: a frame with ``label`` and ``p`` columns.
 
         ``audit`` names the items of the model's audit sample: the card carries the flag
-        so their answers can be told apart.
+        so their answers can be told apart. ``withheld`` names control items: their
+        suggestion is kept but not shown, and their answers record it as withheld (so
+        :func:`nb_label.quality.suggestion_effect` can compare them with the others).
         """
         self._feed.set_suggestions(suggestions)
         index = self._source.df.index
         self._feed.audit = {p for p in index.get_indexer(list(audit)).tolist() if p >= 0}
+        self._feed.withheld = {p for p in index.get_indexer(list(withheld)).tolist() if p >= 0}
         self._emit("order")
 
     def suggestion(self, item_key: Hashable | None = None) -> dict[str, Any] | None:
-        """The suggestion for an item (current by default), or None."""
-        found = self._feed.suggestions.get(self._position(item_key))
-        return None if found is None else {"label": found[0], "p": found[1]}
+        """The suggestion shown with an item (current by default), or None.
+
+        None too on a control item, whose suggestion is withheld.
+        """
+        position = self._position(item_key)
+        found = self._feed.suggestions.get(position)
+        if found is None or position in self._feed.withheld:
+            return None
+        return {"label": found[0], "p": found[1]}

@@ -56,6 +56,10 @@ def annotations_frame(events: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     decisive = answers[answers["kind"].isin(["label", "flag", "none_fits"])]
     last_decisive = decisive.groupby("item_key", sort=False).tail(1)
     labels = answers[answers["kind"] == "label"].groupby("item_key", sort=False).tail(1)
+    if "suggestion_withheld" in labels:
+        # A control item's suggestion was never on screen: it is not "the suggestion shown".
+        withheld = labels["suggestion_withheld"].fillna(False).astype(bool)
+        labels = labels.assign(suggestion=labels["suggestion"].where(~withheld, None))
     skips = answers[answers["kind"] == "skip"].groupby("item_key", sort=False).tail(1)
     notes = answers[answers["note"].notna() & (answers["note"] != "")]
     last_notes = notes.groupby("item_key", sort=False).tail(1)

@@ -120,6 +120,7 @@ def test_on_answer_passes_each_committed_event_and_can_be_removed(tmp_path):
         "event_id": event_id, "action": "label", "item_key": 0, "value": "spam",
         "note": "a prize", "annotator": "ana", "labelset_version": lab.labelset_version,
         "source": "human", "seconds": first["seconds"], "suggestion": None,
+        "suggestion_withheld": None,
         "retracts": None, "client_event_id": first["client_event_id"],
     }  # fmt: skip
     assert second["item_key"] == 1 and second["client_event_id"] == "c1"

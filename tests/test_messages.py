@@ -50,11 +50,18 @@ def test_a_good_answer_passes_with_its_fields():
         ({"showing": ["1"]}, "'showing'"),
         ({"ahead": -1.5}, "'ahead'"),
         ({"note": "a\x00b"}, "NUL"),
+        ({"withheld": "yes"}, "'withheld'"),
+        ({"withheld": True, "suggestion": {"value": "spam", "p": 0.9}}, "withheld"),
     ],
 )
 def test_a_bad_field_is_refused_with_its_name(fields, reason):
     with pytest.raises(MessageRefused, match=reason):
         check_message(answer(**fields))
+
+
+def test_an_answer_may_echo_the_withheld_flag():
+    assert check_message(answer(withheld=True))["withheld"] is True
+    assert check_message(answer())["withheld"] is None
 
 
 def test_retract_hello_and_heartbeat():

@@ -1,7 +1,8 @@
 """The model in the loop: retrain on the labels so far, score honestly, choose what comes next.
 
 The loop talks to the labeller only through its public API: ``annotations``,
-``unlabelled_keys()``, ``prioritize()``, ``suggest()``, ``on_answer()`` and ``message``.
+``unlabelled_keys()``, ``upcoming()``, ``prioritize()``, ``suggest()``, ``on_answer()`` and
+``message``.
 
 Over 400 lines because one round (prepare, fit in a worker, score, reorder) reads best in one
 place; the model-loop issue reworks the round, and will split it then.
@@ -9,7 +10,6 @@ place; the model-loop issue reworks the round, and will split it then.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import time
 from collections.abc import Callable, Hashable, Sequence
@@ -20,15 +20,19 @@ import numpy as np
 import pandas as pd
 
 from nb_label._extras import extra_imports
+from nb_label._features import check_features, numeric_or_none, select_features
 
 with extra_imports("learn", feature="nb_label.ActiveLoop"):
     from sklearn.base import clone
     from sklearn.metrics import accuracy_score, f1_score, recall_score
-    from sklearn.model_selection import GroupKFold, cross_val_predict
 
+    from nb_label.learn.audit import AuditSample
+    from nb_label.learn.folds import digests, out_of_fold
     from nb_label.learn.strategies import get_strategy
 
 _MIN_PER_CLASS = 2
+# How many of the next items a round orders (the strategy's batch, or the queue's own order).
+_HORIZON = 50
 _HISTORY_COLUMNS = [
     "round",
     "n_labels",
@@ -49,30 +53,36 @@ def _probabilities(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities, or a softmax of the margin where the model only has that."""
     classes = np.asarray(model.classes_)
     if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X), dtype=float), classes
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        _check_columns(proba, classes, _n_rows(X), "classes")
+        return proba, classes
     margin = np.asarray(model.decision_function(X), dtype=float)
     if margin.ndim == 1:  # binary: one margin for the positive class
         margin = np.column_stack([-margin, margin])
     margin = margin - margin.max(axis=1, keepdims=True)
     exp = np.exp(margin)
-    return exp / exp.sum(axis=1, keepdims=True), classes
+    proba = exp / exp.sum(axis=1, keepdims=True)
+    _check_columns(proba, classes, _n_rows(X), "classes")
+    return proba, classes
 
 
-def _digests(X: Any) -> list[str]:
-    rows = X.itertuples(index=False) if isinstance(X, pd.DataFrame) else X
-    return [hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest() for row in rows]
-
-
-def _content_groups(X: Any) -> np.ndarray:
-    """Group ids by identical content, so duplicates never sit on both sides of a fold."""
-    codes: dict[str, int] = {}
-    return np.asarray([codes.setdefault(d, len(codes)) for d in _digests(X)])
+def _check_columns(proba: np.ndarray, names: Any, n_rows: int, what: str) -> None:
+    """One row per item and one column per class (or label), or a clear error."""
+    if proba.ndim != 2 or proba.shape != (n_rows, len(names)):
+        raise ValueError(
+            f"predict_proba returned {proba.shape[-1] if proba.ndim else 0} columns (shape "
+            f"{proba.shape}) for {n_rows} items, but the model was fitted on {len(names)} "
+            f"{what} {list(names)!r}: it must return shape ({n_rows}, {len(names)}), one "
+            "column per entry of model.classes_, in that order"
+        )
 
 
 def _multilabel_probabilities(model: Any, X: Any) -> np.ndarray:
     """Per-label probabilities of a one-vs-rest model (a logistic of the margin if need be)."""
     if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X), dtype=float)
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        _check_columns(proba, model.classes_, _n_rows(X), "labels")
+        return proba
     margin = np.asarray(model.decision_function(X), dtype=float)
     return 1.0 / (1.0 + np.exp(-margin))
 
@@ -96,17 +106,12 @@ def _fit_and_score_multilabel(
         predicted = fitted.predict(X_audit)
         result["audit_macro_f1"] = f1_score(y_audit, predicted, average="macro", zero_division=0)
         result["audit_accuracy"] = accuracy_score(y_audit, predicted)
-    groups = _content_groups(X_train)
-    positives = y_train.sum(axis=0)
-    fewest = int(min(positives.min(), (len(y_train) - positives).min()))
-    n_folds = min(5, len(np.unique(groups)), fewest)
-    if n_folds >= 2:
-        cv_pred = cross_val_predict(
-            clone(wrapped), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
-        )
-        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro", zero_division=0)
-        result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
-        result["recall"] = list(recall_score(y_train, cv_pred, average=None, zero_division=0))
+    cv = out_of_fold(wrapped, X_train, y_train)
+    if cv is not None:
+        y_true, cv_pred = cv
+        result["cv_macro_f1"] = f1_score(y_true, cv_pred, average="macro", zero_division=0)
+        result["cv_accuracy"] = accuracy_score(y_true, cv_pred)
+        result["recall"] = list(recall_score(y_true, cv_pred, average=None, zero_division=0))
     if X_pool is not None and _n_rows(X_pool):
         result["proba"] = _multilabel_probabilities(fitted, X_pool)
     result["seconds"] = time.perf_counter() - start
@@ -139,22 +144,22 @@ def _fit_and_score(
     labels = np.unique(y_train)
     if len(y_audit):
         predicted = fitted.predict(X_audit)
-        result["audit_macro_f1"] = f1_score(
-            y_audit, predicted, average="macro", labels=labels, zero_division=0
-        )
+        if len(np.unique(y_audit)) >= 2:  # a macro-F1 over one class says nothing of the rest
+            result["audit_macro_f1"] = f1_score(
+                y_audit, predicted, average="macro", labels=labels, zero_division=0
+            )
         result["audit_accuracy"] = accuracy_score(y_audit, predicted)
-    groups = _content_groups(X_train)
-    n_folds = min(5, len(np.unique(groups)), int(pd.Series(y_train).value_counts().min()))
-    if n_folds >= 2:
-        cv_pred = cross_val_predict(
-            clone(model), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
+    cv = out_of_fold(model, X_train, y_train)
+    if cv is not None:
+        y_true, cv_pred = cv
+        result["cv_macro_f1"] = f1_score(
+            y_true, cv_pred, average="macro", labels=labels, zero_division=0
         )
-        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro", zero_division=0)
-        result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
+        result["cv_accuracy"] = accuracy_score(y_true, cv_pred)
         result["recall"] = dict(
             zip(
                 [str(c) for c in labels],
-                recall_score(y_train, cv_pred, labels=labels, average=None, zero_division=0),
+                recall_score(y_true, cv_pred, labels=labels, average=None, zero_division=0),
                 strict=True,
             )
         )
@@ -196,8 +201,10 @@ class ActiveLoop:
         Any object with ``fit`` and ``predict_proba`` (or ``decision_function``). It is
         cloned before every fit; the user's object is never fitted.
     features : str, list of str or callable
-        The column(s) of the labeller's DataFrame the model takes, or a function of the
-        DataFrame (rows selected) returning the feature matrix.
+        A column of the labeller's DataFrame (the model gets a Series), a list of columns (a
+        DataFrame; a one-name list is that column's Series when the model starts with a text
+        vectorizer), or a function of the DataFrame's rows returning the feature matrix. A
+        name that is not a column is refused here, naming it.
     strategy : str or callable, default "default"
         A name from :data:`nb_label.strategies.STRATEGIES` or a function with the strategy
         signature.
@@ -205,10 +212,18 @@ class ActiveLoop:
         Retrain in a worker process after every N new labels (the model and features must
         pickle). ``None`` retrains only when :meth:`retrain` is called.
     audit : float, default 0.05
-        The share of items drawn at random into the queue as an audit sample: they are
-        never used for training and give an unbiased score each round.
+        The share of answers that go to an audit sample drawn at random: they are never
+        used for training and give an unbiased score each round. The sample fills in
+        proportion to the labels (with 5%, one answer in every 20, from the first round on)
+        until it holds this share of all items, and every reorder puts its due items back.
+        The audit macro-F1 is reported once the audit labels hold two classes or more.
+    control : float, default 0.0
+        The share of the items the model suggests on that show no suggestion: control
+        items, chosen at random once per item. Their answers record the withheld
+        suggestion, so :func:`nb_label.quality.suggestion_effect` can measure how much the
+        suggestions sway the answers (automation bias).
     random_state : int, optional
-        Seeds the audit sample and the strategy.
+        Seeds the audit sample, the strategy and the control items.
 
     Attributes
     ----------
@@ -227,6 +242,7 @@ class ActiveLoop:
         strategy: str | Callable = "default",
         retrain_every: int | None = None,
         audit: float = 0.05,
+        control: float = 0.0,
         random_state: int | None = None,
     ) -> None:
         if not hasattr(model, "fit") or not (
@@ -245,8 +261,11 @@ class ActiveLoop:
                 "captions have no model loop"
             )
         self._multi = kind == "multi"
+        check_features(features, labeller.data.columns, model=model)
         if not 0 <= audit < 1:
             raise ValueError("audit= is a share of the labelled items, between 0 and 1")
+        if not 0 <= control < 1:
+            raise ValueError("control= is the share of suggestions withheld, from 0 up to 1")
         if retrain_every is not None and retrain_every < 1:
             raise ValueError("retrain_every= must be a positive number of labels, or None")
         self.labeller = labeller
@@ -255,10 +274,16 @@ class ActiveLoop:
         self.strategy = get_strategy(strategy)
         self.retrain_every = retrain_every
         self.audit = audit
+        self.control = control
         self.random_state = random_state
         self._rng = np.random.default_rng(random_state)
+        # Its own stream, so control= changes nothing else the seed decides.
+        self._control_rng = np.random.default_rng(
+            None if random_state is None else [random_state, 1]
+        )
+        self._is_control: dict[Hashable, bool] = {}
         self._rows: list[dict[str, Any]] = []
-        self._audit_keys: set[Hashable] = set()
+        self._audit = AuditSample(audit, len(labeller.data), self._rng)
         self._last_pred: pd.Series | None = None
         self._future: Future | None = None
         self._executor: ProcessPoolExecutor | None = None
@@ -269,45 +294,44 @@ class ActiveLoop:
 
     # -- data ---------------------------------------------------------------------------------
     def _X(self, keys: pd.Index) -> Any:
-        df = self.labeller.data
-        if callable(self.features):
-            return self.features(df.loc[keys])
-        if isinstance(self.features, str):
-            return df.loc[keys, self.features]
-        return df.loc[keys, list(self.features)]
+        return select_features(self.labeller.data, keys, self.features, model=self.model)
 
     def _labelled(self) -> pd.Series:
         ann = self.labeller.annotations
         keep = ann["label"].notna() & ann["state"].isin(["labelled", "flagged"])
         return ann.loc[keep, "label"]
 
-    def _draw_audit(self, pool: pd.Index) -> list[Hashable]:
-        """Random unlabelled items that will be labelled as a held-out audit sample."""
-        n_labelled = len(self._labelled())
-        wanted = int(round(self.audit * max(n_labelled + 20, 20)))
-        missing = max(wanted - len(self._audit_keys), 0)
-        candidates = pool[~pool.isin(list(self._audit_keys))]
-        if missing == 0 or len(candidates) == 0:
-            return []
-        drawn = self._rng.choice(
-            len(candidates), size=min(missing, len(candidates)), replace=False
-        )
-        new = [candidates[i] for i in drawn]
-        self._audit_keys.update(new)
-        return new
-
     @property
     def audit_keys(self) -> list[Hashable]:
         """Item keys of the audit sample (never used for training)."""
-        return sorted(self._audit_keys, key=str)
+        return sorted(self._audit.keys, key=str)
+
+    def _reorder(self, order: list[Hashable]) -> None:
+        """Show ``order`` next, with the audit items that are due put in place."""
+        pool = self.labeller.unlabelled_keys()
+        order = self._audit.place(order, pool=pool, labelled=self._labelled().index)
+        self.labeller.prioritize(order)
+
+    def _reorder_without_model(self) -> None:
+        """Before a model exists the queue keeps its order; the audit items still come."""
+        if hasattr(self, "model_") or not self.audit:
+            return
+        index = self.labeller.data.index
+        self._reorder([index[p] for p in self.labeller.upcoming(_HORIZON)])
+        self.labeller.suggest(None, audit=list(self._audit.keys))
 
     # -- one round ----------------------------------------------------------------------------
     def _prepare(self) -> tuple[dict[str, Any] | None, str]:
         labels = self._labelled()
-        audit_mask = labels.index.isin(list(self._audit_keys))
+        audit_mask = labels.index.isin(list(self._audit.keys))
         train = labels[~audit_mask]
         if self._multi:
             return self._prepare_multilabel(labels, audit_mask)
+        audit = labels[audit_mask]
+        if len(audit) and len(train) and not callable(self.features):
+            # A copy of an audit item in the training set would flatter the audit score.
+            seen = set(digests(self._X(audit.index)))
+            train = train[[d not in seen for d in digests(self._X(train.index))]]
         counts = train.value_counts()
         counts = counts[counts > 0]  # a rating's steps nobody chose yet are not classes
         if len(counts) < 2 or counts.min() < _MIN_PER_CLASS:
@@ -316,11 +340,6 @@ class ActiveLoop:
                 f"not enough labels to train yet (need {_MIN_PER_CLASS} of each of at least two "
                 f"labels; have {have})"
             )
-        audit = labels[audit_mask]
-        if len(audit) and not callable(self.features):
-            # A copy of an audit item in the training set would flatter the audit score.
-            seen = set(_digests(self._X(audit.index)))
-            train = train[[d not in seen for d in _digests(self._X(train.index))]]
         pool = self.labeller.unlabelled_keys()
         inputs = {
             "X_train": self._X(train.index),
@@ -377,6 +396,7 @@ class ActiveLoop:
         """
         job, message = self._prepare()
         if job is None:
+            self._reorder_without_model()
             return self._record_skip(message)
         try:
             result = _fit_and_score(self.model, **job["inputs"])
@@ -430,13 +450,13 @@ class ActiveLoop:
                 if len(common):
                     changed = float((predictions[common] != self._last_pred[common]).mean())
             self._last_pred = predictions
-            X_pool = self._X(pool) if not isinstance(self.features, str) else None
+            X_pool = numeric_or_none(self._X(pool))
             chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng)
             order = [pool[i] for i in chosen]
-            audit = self._draw_audit(pool)
-            order = self._interleave(order, audit)
-            self.labeller.suggest(suggestions, audit=list(self._audit_keys))
-            self.labeller.prioritize(order)
+            self._reorder(order)
+            self.labeller.suggest(
+                suggestions, audit=list(self._audit.keys), withheld=self._controls(suggestions)
+            )
         row = dict.fromkeys(_HISTORY_COLUMNS, np.nan)
         scores = ("audit_macro_f1", "audit_accuracy", "cv_macro_f1", "cv_accuracy", "recall")
         row.update({k: result[k] for k in scores if k in result})
@@ -456,19 +476,14 @@ class ActiveLoop:
         print(summary)
         return pd.Series(row)
 
-    def _interleave(self, order: list[Hashable], audit: list[Hashable]) -> list[Hashable]:
-        """Spread audit items through the chosen order, so they arrive among the others."""
-        if not audit:
-            return order
-        out: list[Hashable] = []
-        step = max(len(order) // (len(audit) + 1), 1)
-        audit_iter = iter(audit)
-        for i, key in enumerate(order):
-            if i and i % step == 0:
-                out.extend(k for k in [next(audit_iter, None)] if k is not None)
-            out.append(key)
-        out.extend(audit_iter)
-        return out
+    def _controls(self, suggestions: pd.DataFrame) -> list[Hashable]:
+        """The suggested items that are control items (each decided once, at random)."""
+        if not self.control:
+            return []
+        new = [k for k in suggestions.index if k not in self._is_control]
+        draws = self._control_rng.random(len(new)) < self.control
+        self._is_control.update(zip(new, draws.tolist(), strict=True))
+        return [k for k in suggestions.index if self._is_control[k]]
 
     @staticmethod
     def _summary(row: dict[str, Any]) -> str:
@@ -532,6 +547,7 @@ class ActiveLoop:
             if n - self._labels_at_last_round >= self.retrain_every:
                 job, message = self._prepare()
                 if job is None:
+                    self._reorder_without_model()
                     self.labeller.message = message
                     self._labels_at_last_round = n
                     return

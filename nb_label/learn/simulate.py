@@ -16,6 +16,7 @@ def simulate(
     loop: Any = None,
     batch: int = 10,
     noise: float = 0.0,
+    follows_suggestion: float = 0.0,
     seed: int | None = None,
 ) -> pd.DataFrame | None:
     """Label ``n`` items from ``oracle`` in the labeller's order, retraining every ``batch``.
@@ -34,8 +35,13 @@ def simulate(
         Answers between retrains.
     noise : float, default 0.0
         The share of answers replaced by a random other label (an imperfect annotator).
+    follows_suggestion : float, default 0.0
+        The chance that the annotator accepts the suggestion on screen, right or wrong,
+        instead of answering (automation bias). Items with no suggestion shown, such as
+        the loop's control items, are answered as usual; see
+        :func:`nb_label.quality.suggestion_effect`.
     seed : int, optional
-        Seeds the noise.
+        Seeds the noise and the following.
 
     Returns
     -------
@@ -52,6 +58,8 @@ def simulate(
         )
     if not 0 <= noise <= 1:
         raise ValueError("noise= is a share between 0 and 1")
+    if not 0 <= follows_suggestion <= 1:
+        raise ValueError("follows_suggestion= is a probability between 0 and 1")
     if n < 0 or batch < 1:
         raise ValueError("n must be >= 0 and batch >= 1")
     rng = np.random.default_rng(seed)
@@ -64,6 +72,9 @@ def simulate(
         if noise and rng.random() < noise and len(values) > 1:
             others = [v for v in values if v != truth]
             truth = others[int(rng.integers(len(others)))]
+        shown = labeller.suggestion(key) if follows_suggestion else None
+        if shown is not None and rng.random() < follows_suggestion:
+            truth = shown["label"]
         labeller.submit("label", truth, item_key=key, source="simulated")
         if loop is not None and (i + 1) % batch == 0:
             loop.retrain()

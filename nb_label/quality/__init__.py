@@ -12,9 +12,11 @@ from nb_label.quality.api import agreement, consensus, long_labels
 from nb_label.quality.consensus import dawid_skene, majority_vote
 from nb_label.quality.gold import gold_accuracy, gold_labels
 from nb_label.quality.label_issues import find_label_issues
+from nb_label.quality.suggestion_effect import SuggestionEffect, suggestion_effect
 
 __all__ = [
     "AgreementReport",
+    "SuggestionEffect",
     "agreement",
     "consensus",
     "long_labels",
@@ -28,4 +30,5 @@ __all__ = [
     "krippendorff_alpha",
     "majority_vote",
     "pairwise_agreement",
+    "suggestion_effect",
 ]

@@ -40,6 +40,7 @@ _DTYPES = {
     "retracts": "Int64",
     "labelset_version": "int64",
     "content_sha": "str",
+    "suggestion_withheld": "boolean",
 }
 
 
@@ -121,6 +122,7 @@ def event_row(event: Mapping, *, committed_at: dt.datetime) -> dict:
     row["source"] = _optional_text(event.get("source"), "source") or "human"
     row["value"] = encode_json(event.get("value"), field="value")
     row["suggestion"] = encode_json(event.get("suggestion"), field="suggestion")
+    row["suggestion_withheld"] = _optional_bool(event.get("suggestion_withheld"), "withheld")
     row["client_time"] = _utc_time(event.get("client_time"))
     row["retracts"] = _optional_int(event.get("retracts"), "retracts")
     version = _optional_int(event.get("labelset_version"), "labelset_version")
@@ -165,6 +167,14 @@ def _optional_float(value, name: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"The event's {name!r} must be a number or None; got {value!r}.")
     return float(value)
+
+
+def _optional_bool(value, name: str) -> bool | None:
+    if _is_missing(value):
+        return None
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"The event's {name!r} must be true, false or None; got {value!r}.")
+    return bool(value)
 
 
 def _optional_int(value, name: str) -> int | None:

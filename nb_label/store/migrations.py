@@ -5,7 +5,8 @@ Version 0 (nb_label before the ``store_version`` table): ``events`` without ``se
 (dataset, annotator, id). Version 1 adds them; version 2 (:mod:`nb_label.store.schema`) adds
 the ``slots`` table that assigns items when several annotators share a dataset; version 3
 scopes client event ids per (dataset, annotator) and adds ``content_sha``; version 4 adds
-``store_secrets`` (the pseudonym key).
+``store_secrets`` (the pseudonym key); version 5 adds ``suggestion_withheld`` (whether the
+recorded suggestion was withheld from the annotator, on a control item).
 
 Opening a store upgrades it in place, in one transaction: either every step lands or none.
 """
@@ -55,7 +56,7 @@ def _upgrade_2_to_3(connection: Connection) -> None:
         for index in schema.events.indexes:
             index.create(connection, checkfirst=True)
         return
-    old = [c.name for c in schema.events.columns if c.name != "content_sha"]
+    old = [c["name"] for c in inspect(connection).get_columns("events")]
     connection.exec_driver_sql("ALTER TABLE events RENAME TO events_v2")
     for index in inspect(connection).get_indexes("events_v2"):
         connection.exec_driver_sql(f'DROP INDEX IF EXISTS "{index["name"]}"')
@@ -71,12 +72,21 @@ def _upgrade_3_to_4(connection: Connection) -> None:
     schema.store_secrets.create(connection)
 
 
+def _upgrade_4_to_5(connection: Connection) -> None:
+    """``suggestion_withheld`` added: missing on every older event (nothing was withheld)."""
+    if "suggestion_withheld" in {c["name"] for c in inspect(connection).get_columns("events")}:
+        return  # SQLite's step 2 to 3 rebuilt the table in the current layout already
+    spec = CreateColumn(schema.events.c.suggestion_withheld).compile(dialect=connection.dialect)
+    connection.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {spec}")
+
+
 #: ``MIGRATIONS[v]`` upgrades a store at version ``v`` to ``v + 1``.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     0: _upgrade_0_to_1,
     1: _upgrade_1_to_2,
     2: _upgrade_2_to_3,
     3: _upgrade_3_to_4,
+    4: _upgrade_4_to_5,
 }
 
 

@@ -1,4 +1,4 @@
-"""The current (version 4) table layout of the event store."""
+"""The current (version 5) table layout of the event store."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 #: The layout version this code writes; :mod:`nb_label.store.migrations` upgrades older ones.
-STORE_VERSION = 4
+STORE_VERSION = 5
 
 #: Columns of :meth:`Store.events`, in order.
 EVENT_COLUMNS = (
@@ -44,6 +44,7 @@ EVENT_COLUMNS = (
     "retracts",
     "labelset_version",
     "content_sha",
+    "suggestion_withheld",
 )
 
 
@@ -100,6 +101,9 @@ events = Table(
     Column("labelset_version", Integer, nullable=False, server_default=text("0")),
     # A short hash of what the item showed when it was answered (layout 3).
     Column("content_sha", String),
+    # True: the model's suggestion above was withheld from the annotator, who answered a
+    # control item; false: it was shown; missing: no suggestion, or written before layout 5.
+    Column("suggestion_withheld", Boolean),
 )
 # A client id names one event of one annotator in one dataset (layout 3; before, the whole
 # store): a resend is stored once, and an id another annotator happens to use is another event.

@@ -157,7 +157,7 @@ def test_a_version_1_store_gains_the_slots_table_and_keeps_its_events(store_targ
     back_to_version(store_target, 1, drop=["slots", "store_secrets"])
     assert "slots" not in _tables(store_target)
     with open_store(store_target) as store:
-        assert store.version == STORE_VERSION == 4
+        assert store.version == STORE_VERSION == 5
         assert store.events()["value"].tolist() == ["spam"]
         assert store.ensure_slots("sms", ['"a"', '"b"'], 2) == 4
     assert {"item_key", "slot", "annotator", "leased_until", "done"} <= _columns(
@@ -222,7 +222,7 @@ def test_a_store_made_at_layout_2_opens_with_every_event_and_label(tmp_path):
         texts, show="text", labels=["ham", "scam"], store=str(path), annotator="ana",
         dataset="sms", overlap=2,
     )  # fmt: skip
-    assert ana.store.version == STORE_VERSION == 4
+    assert ana.store.version == STORE_VERSION == 5
     assert ana.schema.values == ["ham", "scam"]
     notes = ana.annotations["note"]
     labels = ana.annotations["label"]
@@ -251,6 +251,37 @@ def test_a_version_3_store_gains_the_secrets_table_and_keeps_its_events(store_ta
         store.append({"dataset": "sms", "annotator": "ana", "kind": "label", "value": "spam"})
     back_to_version(store_target, 3, drop=["store_secrets"])
     with open_store(store_target) as store:
-        assert store.version == STORE_VERSION == 4
+        assert store.version == STORE_VERSION == 5
         assert store.events()["value"].tolist() == ["spam"]
         assert len(store.secret("pseudonym_key")) == 64
+
+
+def test_a_version_4_store_gains_suggestion_withheld_and_keeps_its_events(store_target):
+    with open_store(store_target) as store:
+        store.append({"dataset": "sms", "annotator": "ana", "kind": "label", "value": "spam",
+                      "suggestion": "ham", "suggestion_p": 0.7})  # fmt: skip
+    engine = create_engine(store_target if "://" in store_target else f"sqlite:///{store_target}")
+    with engine.begin() as connection:  # the layout-4 table: no column, version 4 recorded
+        connection.execute(text("ALTER TABLE events DROP COLUMN suggestion_withheld"))
+        connection.execute(text("DELETE FROM store_version"))
+        connection.execute(
+            text("INSERT INTO store_version (version, applied_at) VALUES (4, CURRENT_TIMESTAMP)")
+        )
+    engine.dispose()
+    assert "suggestion_withheld" not in _columns(store_target, "events")
+    with open_store(store_target) as store:
+        assert store.version == STORE_VERSION == 5
+        withheld = {"suggestion": "spam", "suggestion_p": 0.6, "suggestion_withheld": True}
+        store.append({"dataset": "sms", "annotator": "ana", "kind": "label", "value": "ham",
+                      **withheld})  # fmt: skip
+        events = store.events()
+    assert events["value"].tolist() == ["spam", "ham"]
+    assert events["suggestion"].tolist() == ["ham", "spam"]
+    assert events["suggestion_withheld"].isna().tolist() == [True, False]  # older: not known
+    assert bool(events["suggestion_withheld"].iloc[1])
+
+
+def test_suggestion_withheld_is_a_boolean_or_missing(store):
+    with pytest.raises(ValueError, match="'withheld' must be true, false or None"):
+        store.append({"dataset": "sms", "annotator": "ana", "kind": "label",
+                      "suggestion_withheld": "yes"})  # fmt: skip

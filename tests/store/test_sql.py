@@ -22,8 +22,8 @@ UTC = dt.timezone.utc
 
 def test_event_columns_are_in_the_documented_order():
     assert EVENT_COLUMNS[:3] == ("id", "client_event_id", "dataset")
-    assert EVENT_COLUMNS[-2:] == ("labelset_version", "content_sha")
-    assert len(set(EVENT_COLUMNS)) == len(EVENT_COLUMNS) == 18
+    assert EVENT_COLUMNS[-3:] == ("labelset_version", "content_sha", "suggestion_withheld")
+    assert len(set(EVENT_COLUMNS)) == len(EVENT_COLUMNS) == 19
 
 
 def test_append_stores_every_field_and_reads_it_back(store):
