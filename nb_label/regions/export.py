@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
@@ -169,13 +170,22 @@ def _stem(file_name: str, key: Hashable) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)
 
 
-def to_yolo(frame: pd.DataFrame, folder: str | Path, *, labels: Sequence[Any]) -> dict[str, Any]:
-    """Write regions in YOLO's text format: ``labels/<image stem>.txt`` plus ``classes.txt``.
+def to_yolo(
+    frame: pd.DataFrame,
+    folder: str | Path,
+    *,
+    labels: Sequence[Any],
+    images: dict[Hashable, Any] | None = None,
+) -> dict[str, Any]:
+    """Write regions as a YOLO dataset: ``images/``, ``labels/<image stem>.txt``, ``data.yaml``.
 
     Boxes are ``class cx cy w h`` and polygons ``class x1 y1 x2 y2 ...`` (YOLO's segmentation
     format), all normalised to 0..1 by the image's size; class ids are 0-based in the order
-    of ``labels``. YOLO has no plain point format: points are left out and counted.
-    ``data.yaml`` names the classes (JSON-quoted names are valid YAML).
+    of ``labels``. YOLO has no plain point format: points are left out and counted. Each
+    image is copied into ``images/`` beside its labels (YOLO loaders pair them by stem);
+    ``data.yaml`` names the classes and points ``train`` and ``val`` at ``images``, relative
+    to itself, so the folder loads where it is and wherever it is moved. ``classes.txt``
+    lists the names too.
 
     Parameters
     ----------
@@ -185,11 +195,16 @@ def to_yolo(frame: pd.DataFrame, folder: str | Path, *, labels: Sequence[Any]) -
         Created if needed.
     labels : sequence
         The label set.
+    images : dict, optional
+        ``{item_key: image}`` for images that are not files (bytes, arrays, PIL images):
+        written as PNG under their key. Files named by ``file_name`` are copied.
 
     Returns
     -------
     dict
-        ``{"files": {item_key: Path}, "skipped_points": int}``.
+        ``{"files": {item_key: labels Path}, "images": {item_key: image Path},
+        "missing_images": [item_key, ...], "skipped_points": int}``: an image whose file is
+        gone keeps its labels and is named in ``missing_images``.
     """
     _check_frame(frame)
     names = _label_names(labels)
@@ -201,9 +216,13 @@ def to_yolo(frame: pd.DataFrame, folder: str | Path, *, labels: Sequence[Any]) -
         f"  {i}: {json.dumps(n, ensure_ascii=False)}" for i, n in enumerate(names)
     )
     (folder / "data.yaml").write_text(
-        f"nc: {len(names)}\nnames:\n{yaml_names}\n", encoding="utf-8"
+        f"train: images\nval: images\nnc: {len(names)}\nnames:\n{yaml_names}\n",
+        encoding="utf-8",
     )
+    (folder / "images").mkdir(exist_ok=True)
     files: dict[Hashable, Path] = {}
+    copied: dict[Hashable, Path] = {}
+    missing: list[Hashable] = []
     used: set[str] = set()
     skipped = 0
     for key, row in frame.iterrows():
@@ -229,7 +248,28 @@ def to_yolo(frame: pd.DataFrame, folder: str | Path, *, labels: Sequence[Any]) -
         target = folder / "labels" / f"{stem}.txt"
         target.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
         files[key] = target
-    return {"files": files, "skipped_points": skipped}
+        image = _write_image(folder / "images", stem, row["file_name"], (images or {}).get(key))
+        if image is None:
+            missing.append(key)
+        else:
+            copied[key] = image
+    return {"files": files, "images": copied, "missing_images": missing, "skipped_points": skipped}
+
+
+def _write_image(folder: Path, stem: str, file_name: Any, image: Any) -> Path | None:
+    """Copy the image file (or write the in-memory image as PNG) as ``folder/<stem><ext>``."""
+    if image is not None:
+        from nb_label.views.image import open_image
+
+        target = folder / f"{stem}.png"
+        open_image(image)[0].save(target)
+        return target
+    source = Path(str(file_name)).expanduser()
+    if not source.is_file():
+        return None
+    target = folder / f"{stem}{source.suffix.lower()}"
+    shutil.copyfile(source, target)
+    return target
 
 
 def read_yolo(

@@ -386,10 +386,14 @@ class RegionLabeller(ShownByJupyterOnly, widgets.VBox):
         return to_coco(self.regions, path, labels=self.labeller.schema.values)
 
     def to_yolo(self, folder: str | Path) -> dict[str, Any]:
-        """Write the regions in YOLO format; see :func:`nb_label.regions.to_yolo`."""
+        """Write the regions as a YOLO dataset (images included); see
+        :func:`nb_label.regions.to_yolo`."""
         from nb_label.regions.export import to_yolo
 
-        return to_yolo(self.regions, folder, labels=self.labeller.schema.values)
+        regions = self.regions
+        cells = {key: self.labeller.data.at[key, self.column] for key in regions.index}
+        in_memory = {k: v for k, v in cells.items() if not isinstance(v, (str, Path))}
+        return to_yolo(regions, folder, labels=self.labeller.schema.values, images=in_memory)
 
     def close(self) -> None:
         """Close the widget and the labeller (and its store, if the labeller opened it)."""
