@@ -7,7 +7,8 @@
 
 import { answerBox } from "./answer_box.js";
 import { answerKind, checkAnswer, describeAnswer, nudgeNumber } from "./answers.js";
-import { buildBlocks, playPause } from "./blocks.js";
+import { playPause } from "./audio_block.js";
+import { buildBlocks } from "./blocks.js";
 import { formatProgress, formatSuggestion } from "./format.js";
 import { showKeyHints } from "./key_hints.js";
 import { keyAction } from "./keys.js";

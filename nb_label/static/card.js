@@ -139,7 +139,45 @@ function describeAnswer(answer, labels = []) {
   return `Your answer: ${what} (${st})`;
 }
 
-// js/card/blocks.js
+// js/card/audio_block.js
+function audioBlock(doc, block) {
+  const src = String(block.src || "");
+  if (!src.startsWith("data:audio/")) {
+    const refused = doc.createElement("div");
+    refused.className = "nbl-missing nbl-audio-refused";
+    refused.textContent = "(audio not played: not a data:audio URL)";
+    return refused;
+  }
+  const wrap = doc.createElement("div");
+  wrap.className = "nbl-audio-block";
+  const audio = doc.createElement("audio");
+  audio.className = "nbl-audio";
+  audio.controls = true;
+  audio.preload = "auto";
+  audio.src = src;
+  audio.setAttribute("aria-label", String(block.label || "audio"));
+  const hint = doc.createElement("span");
+  hint.className = "nbl-audio-hint";
+  const length = Number(block.seconds) > 0 ? ` · ${Number(block.seconds).toFixed(1)} s` : "";
+  hint.textContent = `p play / pause${length}`;
+  wrap.append(audio, hint);
+  return wrap;
+}
+function playPause(item, announce) {
+  const audio = item.querySelector("audio");
+  if (!audio) return "no audio on this item";
+  if (!audio.paused) {
+    audio.pause();
+    return null;
+  }
+  const played = audio.play();
+  if (played && typeof played.catch === "function") {
+    played.catch((err) => announce(`audio could not be played: ${err && err.message ? err.message : err}`));
+  }
+  return null;
+}
+
+// js/card/image_block.js
 var IMAGE_MIN_SHOWN_PX = 192;
 var IMAGE_ZOOMS = [1, 2, 4, 8];
 function imageBlock(doc, block) {
@@ -207,29 +245,8 @@ function imageBlock(doc, block) {
   apply();
   return wrap;
 }
-function audioBlock(doc, block) {
-  const src = String(block.src || "");
-  if (!src.startsWith("data:audio/")) {
-    const refused = doc.createElement("div");
-    refused.className = "nbl-missing nbl-audio-refused";
-    refused.textContent = "(audio not played: not a data:audio URL)";
-    return refused;
-  }
-  const wrap = doc.createElement("div");
-  wrap.className = "nbl-audio-block";
-  const audio = doc.createElement("audio");
-  audio.className = "nbl-audio";
-  audio.controls = true;
-  audio.preload = "auto";
-  audio.src = src;
-  audio.setAttribute("aria-label", String(block.label || "audio"));
-  const hint = doc.createElement("span");
-  hint.className = "nbl-audio-hint";
-  const length = Number(block.seconds) > 0 ? ` · ${Number(block.seconds).toFixed(1)} s` : "";
-  hint.textContent = `p play / pause${length}`;
-  wrap.append(audio, hint);
-  return wrap;
-}
+
+// js/card/blocks.js
 function buildBlocks(doc, blocks) {
   const frag = doc.createDocumentFragment();
   for (const block of Array.isArray(blocks) ? blocks : []) {
@@ -281,19 +298,6 @@ function buildBlocks(doc, blocks) {
     }
   }
   return frag;
-}
-function playPause(item, announce) {
-  const audio = item.querySelector("audio");
-  if (!audio) return "no audio on this item";
-  if (!audio.paused) {
-    audio.pause();
-    return null;
-  }
-  const played = audio.play();
-  if (played && typeof played.catch === "function") {
-    played.catch((err) => announce(`audio could not be played: ${err && err.message ? err.message : err}`));
-  }
-  return null;
 }
 
 // js/card/format.js
