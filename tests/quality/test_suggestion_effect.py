@@ -5,9 +5,6 @@ from contextlib import redirect_stdout
 
 import pandas as pd
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
 
 import nb_label as nbl
 from nb_label.quality import suggestion_effect
@@ -129,7 +126,12 @@ def test_bad_arguments_say_what_to_pass(store):
         suggestion_effect(store, dataset="d", confidence=95)
 
 
+@pytest.mark.extra("learn")
 def test_a_simulated_annotator_who_follows_suggestions_shows_automation_bias(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
     df = nbl.datasets.sms_spam().sample(n=2000, random_state=0)
     lab = nbl.Labeller(df, show="text", labels=["ham", "spam"], store=str(tmp_path / "s.db"))
     model = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
