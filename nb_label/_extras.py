@@ -19,6 +19,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "regions": ("ipyannotations", "ipycanvas"),
     "postgres": ("psycopg",),
     "parquet": ("pyarrow",),
+    "arrow": ("narwhals",),
 }
 
 

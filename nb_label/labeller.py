@@ -26,6 +26,7 @@ from nb_label.answers import as_answer, label_set_for, uses_labels
 from nb_label.assign import Assignment, check_overlap
 from nb_label.events import active_mask
 from nb_label.feed import CardFeed
+from nb_label.frames import keyed_frame
 from nb_label.identity import check_dataset, default_dataset
 from nb_label.items import ItemBook
 from nb_label.labelset import LabelSetLog
@@ -44,9 +45,10 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
 
     Parameters
     ----------
-    df : pandas.DataFrame
-        The data. Items are addressed by their index label; the frame is never copied or
-        changed.
+    df : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        The data. Items are addressed by their index label (or by ``key``); a pandas frame
+        is never copied or changed. Other tables are read into pandas once (the ``arrow``
+        extra) and need ``key``.
     show : str or list of str
         The column(s) shown for each item.
     labels : list or Schema
@@ -86,6 +88,9 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
     gold_every : int, default 10
         Gold items (see :meth:`mark_gold`) are mixed in, one after every ``gold_every - 1``
         other items, until each annotator has answered all of them.
+    key : str, optional
+        A column of unique ids that keys the items instead of the index (and is the results'
+        index); needed for tables without an index, such as polars and Arrow.
 
     Examples
     --------
@@ -111,7 +116,9 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         overlap: int | None = None,
         lease_seconds: float = 120.0,
         gold_every: int = 10,
+        key: str | None = None,
     ) -> None:
+        df = keyed_frame(df, key)
         self._source = DataSource(df, show=show, where=where)
         self.answer = as_answer(answer)
         schema = label_set_for(self.answer, labels)

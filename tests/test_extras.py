@@ -19,7 +19,7 @@ PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 # The distribution each extra's modules come from (ipycanvas arrives with ipyannotations).
 _DISTRIBUTIONS = {"sklearn": "scikit-learn", "scipy": "scipy", "matplotlib": "matplotlib",
                   "ipyannotations": "ipyannotations", "ipycanvas": None,
-                  "psycopg": "psycopg", "pyarrow": "pyarrow"}  # fmt: skip
+                  "psycopg": "psycopg", "pyarrow": "pyarrow", "narwhals": "narwhals"}  # fmt: skip
 
 
 def _project():
