@@ -26,9 +26,15 @@ with extra_imports("learn", feature="nb_label.ActiveLoop"):
     from sklearn.metrics import accuracy_score, f1_score, recall_score
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
+    from nb_label.learn.cold_start import diverse_order
+    from nb_label.learn.representation import split_for_scoring, unfitted_representation
     from nb_label.learn.strategies import get_strategy
 
 _MIN_PER_CLASS = 2
+# Items the strategy orders each round (the rest of the queue keeps its order).
+_BATCH = 50
+# Before a model exists, at most this many pool items are clustered to pick the first ones.
+_COLD_START_POOL = 5000
 _HISTORY_COLUMNS = [
     "round",
     "n_labels",
@@ -43,6 +49,11 @@ _HISTORY_COLUMNS = [
     "seconds",
     "message",
 ]
+
+
+def _can_fit(counts: pd.Series) -> bool:
+    """A classifier fits as soon as two classes have a label each; waiting loses labels."""
+    return len(counts) >= 2 and counts.min() >= 1
 
 
 def _probabilities(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -121,11 +132,12 @@ def _fit_and_score(
     y_audit: np.ndarray,
     X_pool: Any,
     label_names: list | None = None,
+    embed: Callable | None = None,
 ) -> dict[str, Any]:
     """Everything one round computes; a plain function so a worker process can run it.
 
     With ``label_names`` the answers are multi-label (indicator matrices, one column per
-    name).
+    name). ``result["representation"]`` is what the strategy clusters the pool on.
     """
     if label_names is not None:
         result = _fit_and_score_multilabel(model, X_train, y_train, X_audit, y_audit, X_pool)
@@ -159,7 +171,8 @@ def _fit_and_score(
             )
         )
     if X_pool is not None and _n_rows(X_pool):
-        result["proba"], result["classes"] = _probabilities(fitted, X_pool)
+        scorer, X_scored, result["representation"] = split_for_scoring(fitted, X_pool, embed)
+        result["proba"], result["classes"] = _probabilities(scorer, X_scored)
     result["seconds"] = time.perf_counter() - start
     return result
 
@@ -200,7 +213,13 @@ class ActiveLoop:
         DataFrame (rows selected) returning the feature matrix.
     strategy : str or callable, default "default"
         A name from :data:`nb_label.strategies.STRATEGIES` or a function with the strategy
-        signature.
+        signature. Its ``features`` are the pool as the model sees it: a pipeline's
+        transform up to the classifier (e.g. TF-IDF rows for a text column), else the
+        features when they are numbers (see :mod:`nb_label.learn.representation`).
+    embed : callable, optional
+        ``embed(X) -> matrix``: the representation the strategy clusters on instead, from the
+        same input the model gets (e.g. sentence embeddings of a text column). It must
+        pickle with ``retrain_every=``.
     retrain_every : int, optional
         Retrain in a worker process after every N new labels (the model and features must
         pickle). ``None`` retrains only when :meth:`retrain` is called.
@@ -225,6 +244,7 @@ class ActiveLoop:
         *,
         features: str | Sequence[str] | Callable,
         strategy: str | Callable = "default",
+        embed: Callable | None = None,
         retrain_every: int | None = None,
         audit: float = 0.05,
         random_state: int | None = None,
@@ -253,6 +273,9 @@ class ActiveLoop:
         self.model = model
         self.features = features
         self.strategy = get_strategy(strategy)
+        if embed is not None and not callable(embed):
+            raise ValueError("embed= must be a function embed(X) -> matrix, or None")
+        self.embed = embed
         self.retrain_every = retrain_every
         self.audit = audit
         self.random_state = random_state
@@ -310,11 +333,10 @@ class ActiveLoop:
             return self._prepare_multilabel(labels, audit_mask)
         counts = train.value_counts()
         counts = counts[counts > 0]  # a rating's steps nobody chose yet are not classes
-        if len(counts) < 2 or counts.min() < _MIN_PER_CLASS:
+        if not _can_fit(counts):
             have = ", ".join(f"{k}: {v}" for k, v in counts.items()) or "none"
             return None, (
-                f"not enough labels to train yet (need {_MIN_PER_CLASS} of each of at least two "
-                f"labels; have {have})"
+                f"not enough labels to train yet (need at least two different labels; have {have})"
             )
         audit = labels[audit_mask]
         if len(audit) and not callable(self.features):
@@ -328,6 +350,7 @@ class ActiveLoop:
             "X_audit": self._X(audit.index) if len(audit) else None,
             "y_audit": audit.to_numpy(),
             "X_pool": self._X(pool) if len(pool) else None,
+            "embed": self.embed,
         }
         return {"inputs": inputs, "meta": _meta(labels, train, audit, pool)}, ""
 
@@ -377,6 +400,7 @@ class ActiveLoop:
         """
         job, message = self._prepare()
         if job is None:
+            self._cold_start()
             return self._record_skip(message)
         try:
             result = _fit_and_score(self.model, **job["inputs"])
@@ -387,6 +411,25 @@ class ActiveLoop:
                 raise ValueError(f"the model failed: {err}{hint}") from err
             raise
         return self._apply(result, job["meta"])
+
+    def _cold_start(self) -> None:
+        """Before a model can be fitted, show typical items of clusters no label covers."""
+        pool = self.labeller.unlabelled_keys()
+        if len(pool) > _COLD_START_POOL:  # bound the clustering's cost on a huge pool
+            pool = pool[np.sort(self._rng.choice(len(pool), _COLD_START_POOL, replace=False))]
+        labelled = self._labelled().index
+        if len(pool) < 2 or self._multi:
+            return
+        rows = unfitted_representation(self.model, self._X(pool.append(labelled)), self.embed)
+        if rows is None:
+            return
+        chosen = diverse_order(
+            rows[: len(pool)],
+            rows[len(pool) :] if len(labelled) else None,
+            size=min(len(pool), _BATCH),
+            rng=self._rng,
+        )
+        self.labeller.prioritize([pool[i] for i in chosen])
 
     def _record_skip(self, message: str) -> pd.Series:
         self.labeller.message = message
@@ -430,8 +473,10 @@ class ActiveLoop:
                 if len(common):
                     changed = float((predictions[common] != self._last_pred[common]).mean())
             self._last_pred = predictions
-            X_pool = self._X(pool) if not isinstance(self.features, str) else None
-            chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng)
+            X_pool = result.get("representation")
+            if self._multi:
+                X_pool = unfitted_representation(None, self._X(pool), self.embed)
+            chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), _BATCH), rng=self._rng)
             order = [pool[i] for i in chosen]
             audit = self._draw_audit(pool)
             order = self._interleave(order, audit)
@@ -507,7 +552,11 @@ class ActiveLoop:
 
     # -- background rounds --------------------------------------------------------------------
     def _check_pickles(self) -> None:
-        for name, obj in (("model", self.model), ("features", self.features)):
+        for name, obj in (
+            ("model", self.model),
+            ("features", self.features),
+            ("embed", self.embed),
+        ):
             try:
                 pickle.dumps(obj)
             except Exception as err:
