@@ -1,4 +1,4 @@
-"""The first items to label, before any model exists: typical items of different clusters.
+"""Clusters no label covers yet: where the first items (and later uncertain ones) come from.
 
 With no model there are no probabilities to rank by, and random seed items waste labels on
 near-copies of one another. Instead the pool (with the items labelled so far) is clustered
@@ -6,12 +6,14 @@ into as many groups as there are labels plus the items wanted; the groups that h
 labelled item yet are taken largest first, and from each its most typical item (the one
 nearest the centre), as in TypiClust (Hacohen et al., 2022). Any prefix of the order is
 spread over different groups, so it does not matter how many of them are labelled before
-the next round.
+the next round. :func:`nb_label.learn.coverage.margin_coverage_sampling` uses the same
+clusters once a model exists.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +24,7 @@ _DIMS = 50
 
 
 def reduce_rows(rows: Any, rng: np.random.Generator) -> np.ndarray:
-    """Unit-length rows of at most ``_DIMS`` columns (a truncated SVD when wider or sparse)."""
+    """Rows of at most ``_DIMS`` dense columns (unit length and a truncated SVD when wider)."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
@@ -36,6 +38,48 @@ def reduce_rows(rows: Any, rng: np.random.Generator) -> np.ndarray:
         return np.asarray(rows.toarray() if sp.issparse(rows) else rows, dtype=float)
     svd = TruncatedSVD(n_components=n_components, random_state=int(rng.integers(2**31 - 1)))
     return normalize(svd.fit_transform(rows))
+
+
+@dataclass
+class Coverage:
+    """The pool's clusters: each pool row's cluster and distance to its centre."""
+
+    clusters: np.ndarray  # of the pool rows
+    distance: np.ndarray  # of the pool rows, to their cluster's centre
+    sizes: np.ndarray  # per cluster, pool and labelled rows together
+    covered: set  # clusters holding a labelled row
+
+
+def cover(pool: Any, labelled: Any, *, n_clusters: int, rng: np.random.Generator) -> Coverage:
+    """Cluster the pool with the labelled rows into ``n_clusters`` groups (k-means)."""
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    n_pool = pool.shape[0]
+    n_labelled = 0 if labelled is None else labelled.shape[0]
+    stacked = pool if not n_labelled else _stack(pool, labelled)
+    n_clusters = max(1, min(n_clusters, stacked.shape[0]))
+    # One thread: starting OpenMP threads for a job this size costs more than the job.
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        # Fewer distinct rows than clusters (duplicates): callers top their order up.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        rows = reduce_rows(stacked, rng)
+        kmeans = KMeans(n_clusters=n_clusters, n_init=1, random_state=int(rng.integers(2**31 - 1)))
+        clusters = kmeans.fit_predict(rows)
+    distance = np.linalg.norm(rows - kmeans.cluster_centers_[clusters], axis=1)
+    return Coverage(
+        clusters=clusters[:n_pool],
+        distance=distance[:n_pool],
+        sizes=np.bincount(clusters, minlength=n_clusters),
+        covered=set(clusters[n_pool:].tolist()),
+    )
+
+
+def top_up(chosen: np.ndarray, n_pool: int, size: int, fallback: np.ndarray) -> np.ndarray:
+    """``chosen``, then ``fallback``'s positions not in it, up to ``size`` in all."""
+    rest = fallback[~np.isin(fallback, chosen)]
+    return np.concatenate([chosen, rest])[: min(size, n_pool)].astype(np.intp)
 
 
 def diverse_order(pool: Any, labelled: Any, *, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -57,38 +101,18 @@ def diverse_order(pool: Any, labelled: Any, *, size: int, rng: np.random.Generat
     ndarray of int
         Distinct positions into ``pool``; the largest uncovered cluster's item first.
     """
-    from sklearn.cluster import KMeans
-    from sklearn.exceptions import ConvergenceWarning
-    from threadpoolctl import threadpool_limits
-
     n_pool = pool.shape[0]
-    n_labelled = 0 if labelled is None else labelled.shape[0]
     size = min(size, n_pool)
     if size < 1:
         return np.empty(0, dtype=np.intp)
-    stacked = pool if not n_labelled else _stack(pool, labelled)
-    n_clusters = min(n_labelled + size, stacked.shape[0])
-    with threadpool_limits(limits=1), warnings.catch_warnings():
-        # Fewer distinct rows than clusters (duplicates): the order is topped up below.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        rows = reduce_rows(stacked, rng)
-        kmeans = KMeans(n_clusters=n_clusters, n_init=1, random_state=int(rng.integers(2**31 - 1)))
-        clusters = kmeans.fit_predict(rows)
-    distance = np.linalg.norm(rows - kmeans.cluster_centers_[clusters], axis=1)
-    covered = set(clusters[n_pool:].tolist())
-    sizes = np.bincount(clusters, minlength=n_clusters)
+    n_labelled = 0 if labelled is None else labelled.shape[0]
+    found = cover(pool, labelled, n_clusters=n_labelled + size, rng=rng)
     picked = []
-    for cluster in np.argsort(-sizes, kind="stable"):
-        if cluster in covered:
-            continue
-        members = np.flatnonzero(clusters[:n_pool] == cluster)
-        if len(members):
-            picked.append(members[np.argmin(distance[members])])
-    chosen = np.asarray(picked, dtype=np.intp)
-    if len(chosen) < size:  # more clusters covered than expected: top up with the rest
-        rest = np.setdiff1d(np.arange(n_pool), chosen)
-        chosen = np.concatenate([chosen, rng.permutation(rest)[: size - len(chosen)]])
-    return chosen[:size].astype(np.intp)
+    for cluster in np.argsort(-found.sizes, kind="stable"):
+        members = np.flatnonzero(found.clusters == cluster)
+        if cluster not in found.covered and len(members):
+            picked.append(members[np.argmin(found.distance[members])])
+    return top_up(np.asarray(picked, dtype=np.intp), n_pool, size, rng.permutation(n_pool))
 
 
 def _stack(pool: Any, labelled: Any) -> Any:

@@ -27,8 +27,12 @@ with extra_imports("learn", feature="nb_label.ActiveLoop"):
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
     from nb_label.learn.cold_start import diverse_order
-    from nb_label.learn.representation import split_for_scoring, unfitted_representation
-    from nb_label.learn.strategies import get_strategy
+    from nb_label.learn.representation import (
+        fitted_representation,
+        split_for_scoring,
+        unfitted_representation,
+    )
+    from nb_label.learn.strategies import get_strategy, random_sampling, takes_labelled
 
 _MIN_PER_CLASS = 2
 # Items the strategy orders each round (the rest of the queue keeps its order).
@@ -173,6 +177,7 @@ def _fit_and_score(
     if X_pool is not None and _n_rows(X_pool):
         scorer, X_scored, result["representation"] = split_for_scoring(fitted, X_pool, embed)
         result["proba"], result["classes"] = _probabilities(scorer, X_scored)
+        result["labelled_representation"] = fitted_representation(fitted, X_train, embed)
     result["seconds"] = time.perf_counter() - start
     return result
 
@@ -420,6 +425,9 @@ class ActiveLoop:
         labelled = self._labelled().index
         if len(pool) < 2 or self._multi:
             return
+        if self.strategy is random_sampling:  # "random" means random from the first item on
+            self.labeller.prioritize([pool[i] for i in self._rng.permutation(len(pool))[:_BATCH]])
+            return
         rows = unfitted_representation(self.model, self._X(pool.append(labelled)), self.embed)
         if rows is None:
             return
@@ -476,7 +484,15 @@ class ActiveLoop:
             X_pool = result.get("representation")
             if self._multi:
                 X_pool = unfitted_representation(None, self._X(pool), self.embed)
-            chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), _BATCH), rng=self._rng)
+            # A strategy that asks for them also gets the labelled items, as it sees the pool.
+            seen = {"labelled": result.get("labelled_representation")}
+            chosen = self.strategy(
+                proba,
+                X_pool,
+                batch_size=min(len(pool), _BATCH),
+                rng=self._rng,
+                **(seen if takes_labelled(self.strategy) else {}),
+            )
             order = [pool[i] for i in chosen]
             audit = self._draw_audit(pool)
             order = self._interleave(order, audit)

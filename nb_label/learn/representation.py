@@ -64,6 +64,11 @@ def split_for_scoring(fitted: Any, X: Any, embed: Callable | None) -> tuple[Any,
     return fitted, X, representation
 
 
+def fitted_representation(fitted: Any, X: Any, embed: Callable | None) -> Any:
+    """The representation of ``X`` (e.g. the labelled items) as the fitted model sees it."""
+    return split_for_scoring(fitted, X, embed)[2]
+
+
 def unfitted_representation(model: Any, X: Any, embed: Callable | None) -> Any:
     """The representation before any model is fitted (for choosing the very first items).
 

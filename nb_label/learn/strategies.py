@@ -38,9 +38,11 @@ __all__ = [
     "least_confidence_sampling",
     "margin",
     "margin_cluster_sampling",
+    "margin_coverage_sampling",
     "margin_sampling",
     "mixed",
     "random_sampling",
+    "takes_labelled",
     "top_k",
 ]
 
@@ -422,8 +424,15 @@ def mixed(strategy: str | Strategy, *, random_share: float = 0.1) -> Strategy:
         raise ValueError(f"random_share must be a number in [0, 1], got {random_share!r}.")
     random_share = float(random_share)
 
+    passes_labelled = takes_labelled(inner)
+
     def mixed_strategy(
-        proba: np.ndarray, features: Any = None, *, batch_size: int, rng: np.random.Generator
+        proba: np.ndarray,
+        features: Any = None,
+        *,
+        batch_size: int,
+        rng: np.random.Generator,
+        labelled: Any = None,
     ) -> np.ndarray:
         proba = _check_proba(proba)
         batch_size = _check_batch_size(batch_size)
@@ -432,7 +441,16 @@ def mixed(strategy: str | Strategy, *, random_share: float = 0.1) -> Strategy:
         n_random = int(round(random_share * size))
         n_chosen = size - n_random
         chosen = (
-            np.asarray(inner(proba, features, batch_size=n_chosen, rng=rng), dtype=np.intp)
+            np.asarray(
+                inner(
+                    proba,
+                    features,
+                    batch_size=n_chosen,
+                    rng=rng,
+                    **({"labelled": labelled} if passes_labelled else {}),
+                ),
+                dtype=np.intp,
+            )
             if n_chosen
             else np.empty(0, dtype=np.intp)
         )[:n_chosen]
@@ -456,17 +474,34 @@ def mixed(strategy: str | Strategy, *, random_share: float = 0.1) -> Strategy:
 
 # --- lookup -----------------------------------------------------------------------------------
 
+# Defined in its own module, which uses the scores above (so imported after them).
+from nb_label.learn.coverage import margin_coverage_sampling  # noqa: E402
+
 STRATEGIES: dict[str, Strategy] = {
     "random": random_sampling,
     "least_confidence": least_confidence_sampling,
     "margin": margin_sampling,
     "entropy": entropy_sampling,
     "margin_cluster": margin_cluster_sampling,
+    "margin_coverage": margin_coverage_sampling,
 }
 """Strategy name -> function. ``"default"`` in :func:`get_strategy` means :data:`DEFAULT`."""
 
 DEFAULT = "margin_cluster"
 """The name ``"default"`` resolves to; chosen by ``python -m benchmarks.strategy_quality``."""
+
+
+def takes_labelled(strategy: Strategy) -> bool:
+    """Whether ``strategy`` takes ``labelled=`` (the labelled items' representation)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(strategy).parameters
+    except (TypeError, ValueError):  # a builtin or an odd callable: pass the common arguments
+        return False
+    return "labelled" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
 
 
 def get_strategy(strategy: str | Strategy) -> Strategy:
