@@ -7,7 +7,7 @@ only way a model changes what is shown next.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,20 +126,26 @@ class Reading:
             frame = pseudonyms.pseudonymise(frame, self.store.secret(pseudonyms.KEY_NAME))
         return write_frame(frame, Path(path))
 
-    def training_data(self, features: str | Sequence[str] | None = None) -> tuple[Any, pd.Series]:
+    def training_data(
+        self, features: str | Sequence[str] | Callable | None = None
+    ) -> tuple[Any, pd.Series]:
         """Features and labels of the labelled items, for scikit-learn.
 
         Parameters
         ----------
-        features : str or list of str, optional
-            Column(s) of the DataFrame to use; by default the shown columns.
+        features : str, list of str or callable, optional
+            A column (a Series), a list of columns (a DataFrame), or a function of the
+            labelled rows returning the feature matrix; by default the shown columns.
         """
-        columns = features or self._source.columns
+        from nb_label._features import check_features, select_features
+
+        features = features if features is not None else list(self._source.columns)
+        check_features(features, self._source.df.columns)
         frame = self.annotations
         labelled = frame.index[
             frame["state"].isin(["labelled", "flagged"]) & frame["label"].notna()
         ]
-        X = self._source.df.loc[labelled, columns]
+        X = select_features(self._source.df, labelled, features)
         return X, frame.loc[labelled, "label"]
 
     # -- the model loop (it uses only these and on_answer) --------------------------------------

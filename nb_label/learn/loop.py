@@ -9,7 +9,6 @@ place; the model-loop issue reworks the round, and will split it then.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import time
 from collections.abc import Callable, Hashable, Sequence
@@ -20,13 +19,14 @@ import numpy as np
 import pandas as pd
 
 from nb_label._extras import extra_imports
+from nb_label._features import check_features, select_features
 
 with extra_imports("learn", feature="nb_label.ActiveLoop"):
     from sklearn.base import clone
     from sklearn.metrics import accuracy_score, f1_score, recall_score
-    from sklearn.model_selection import GroupKFold, cross_val_predict
 
     from nb_label.learn.cold_start import diverse_order
+    from nb_label.learn.folds import digests, out_of_fold
     from nb_label.learn.representation import (
         fitted_representation,
         split_for_scoring,
@@ -64,30 +64,36 @@ def _probabilities(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities, or a softmax of the margin where the model only has that."""
     classes = np.asarray(model.classes_)
     if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X), dtype=float), classes
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        _check_columns(proba, classes, _n_rows(X), "classes")
+        return proba, classes
     margin = np.asarray(model.decision_function(X), dtype=float)
     if margin.ndim == 1:  # binary: one margin for the positive class
         margin = np.column_stack([-margin, margin])
     margin = margin - margin.max(axis=1, keepdims=True)
     exp = np.exp(margin)
-    return exp / exp.sum(axis=1, keepdims=True), classes
+    proba = exp / exp.sum(axis=1, keepdims=True)
+    _check_columns(proba, classes, _n_rows(X), "classes")
+    return proba, classes
 
 
-def _digests(X: Any) -> list[str]:
-    rows = X.itertuples(index=False) if isinstance(X, pd.DataFrame) else X
-    return [hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest() for row in rows]
-
-
-def _content_groups(X: Any) -> np.ndarray:
-    """Group ids by identical content, so duplicates never sit on both sides of a fold."""
-    codes: dict[str, int] = {}
-    return np.asarray([codes.setdefault(d, len(codes)) for d in _digests(X)])
+def _check_columns(proba: np.ndarray, names: Any, n_rows: int, what: str) -> None:
+    """One row per item and one column per class (or label), or a clear error."""
+    if proba.ndim != 2 or proba.shape != (n_rows, len(names)):
+        raise ValueError(
+            f"predict_proba returned {proba.shape[-1] if proba.ndim else 0} columns (shape "
+            f"{proba.shape}) for {n_rows} items, but the model was fitted on {len(names)} "
+            f"{what} {list(names)!r}: it must return shape ({n_rows}, {len(names)}), one "
+            "column per entry of model.classes_, in that order"
+        )
 
 
 def _multilabel_probabilities(model: Any, X: Any) -> np.ndarray:
     """Per-label probabilities of a one-vs-rest model (a logistic of the margin if need be)."""
     if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X), dtype=float)
+        proba = np.asarray(model.predict_proba(X), dtype=float)
+        _check_columns(proba, model.classes_, _n_rows(X), "labels")
+        return proba
     margin = np.asarray(model.decision_function(X), dtype=float)
     return 1.0 / (1.0 + np.exp(-margin))
 
@@ -111,17 +117,12 @@ def _fit_and_score_multilabel(
         predicted = fitted.predict(X_audit)
         result["audit_macro_f1"] = f1_score(y_audit, predicted, average="macro", zero_division=0)
         result["audit_accuracy"] = accuracy_score(y_audit, predicted)
-    groups = _content_groups(X_train)
-    positives = y_train.sum(axis=0)
-    fewest = int(min(positives.min(), (len(y_train) - positives).min()))
-    n_folds = min(5, len(np.unique(groups)), fewest)
-    if n_folds >= 2:
-        cv_pred = cross_val_predict(
-            clone(wrapped), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
-        )
-        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro", zero_division=0)
-        result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
-        result["recall"] = list(recall_score(y_train, cv_pred, average=None, zero_division=0))
+    cv = out_of_fold(wrapped, X_train, y_train)
+    if cv is not None:
+        y_true, cv_pred = cv
+        result["cv_macro_f1"] = f1_score(y_true, cv_pred, average="macro", zero_division=0)
+        result["cv_accuracy"] = accuracy_score(y_true, cv_pred)
+        result["recall"] = list(recall_score(y_true, cv_pred, average=None, zero_division=0))
     if X_pool is not None and _n_rows(X_pool):
         result["proba"] = _multilabel_probabilities(fitted, X_pool)
     result["seconds"] = time.perf_counter() - start
@@ -159,18 +160,17 @@ def _fit_and_score(
             y_audit, predicted, average="macro", labels=labels, zero_division=0
         )
         result["audit_accuracy"] = accuracy_score(y_audit, predicted)
-    groups = _content_groups(X_train)
-    n_folds = min(5, len(np.unique(groups)), int(pd.Series(y_train).value_counts().min()))
-    if n_folds >= 2:
-        cv_pred = cross_val_predict(
-            clone(model), X_train, y_train, cv=GroupKFold(n_splits=n_folds), groups=groups
+    cv = out_of_fold(model, X_train, y_train)
+    if cv is not None:
+        y_true, cv_pred = cv
+        result["cv_macro_f1"] = f1_score(
+            y_true, cv_pred, average="macro", labels=labels, zero_division=0
         )
-        result["cv_macro_f1"] = f1_score(y_train, cv_pred, average="macro", zero_division=0)
-        result["cv_accuracy"] = accuracy_score(y_train, cv_pred)
+        result["cv_accuracy"] = accuracy_score(y_true, cv_pred)
         result["recall"] = dict(
             zip(
                 [str(c) for c in labels],
-                recall_score(y_train, cv_pred, labels=labels, average=None, zero_division=0),
+                recall_score(y_true, cv_pred, labels=labels, average=None, zero_division=0),
                 strict=True,
             )
         )
@@ -214,8 +214,10 @@ class ActiveLoop:
         Any object with ``fit`` and ``predict_proba`` (or ``decision_function``). It is
         cloned before every fit; the user's object is never fitted.
     features : str, list of str or callable
-        The column(s) of the labeller's DataFrame the model takes, or a function of the
-        DataFrame (rows selected) returning the feature matrix.
+        A column of the labeller's DataFrame (the model gets a Series), a list of columns (a
+        DataFrame; a one-name list is that column's Series when the model starts with a text
+        vectorizer), or a function of the DataFrame's rows returning the feature matrix. A
+        name that is not a column is refused here, naming it.
     strategy : str or callable, default "default"
         A name from :data:`nb_label.strategies.STRATEGIES` or a function with the strategy
         signature. Its ``features`` are the pool as the model sees it: a pipeline's
@@ -270,6 +272,7 @@ class ActiveLoop:
                 "captions have no model loop"
             )
         self._multi = kind == "multi"
+        check_features(features, labeller.data.columns, model=model)
         if not 0 <= audit < 1:
             raise ValueError("audit= is a share of the labelled items, between 0 and 1")
         if retrain_every is not None and retrain_every < 1:
@@ -297,12 +300,7 @@ class ActiveLoop:
 
     # -- data ---------------------------------------------------------------------------------
     def _X(self, keys: pd.Index) -> Any:
-        df = self.labeller.data
-        if callable(self.features):
-            return self.features(df.loc[keys])
-        if isinstance(self.features, str):
-            return df.loc[keys, self.features]
-        return df.loc[keys, list(self.features)]
+        return select_features(self.labeller.data, keys, self.features, model=self.model)
 
     def _labelled(self) -> pd.Series:
         ann = self.labeller.annotations
@@ -336,6 +334,11 @@ class ActiveLoop:
         train = labels[~audit_mask]
         if self._multi:
             return self._prepare_multilabel(labels, audit_mask)
+        audit = labels[audit_mask]
+        if len(audit) and len(train) and not callable(self.features):
+            # A copy of an audit item in the training set would flatter the audit score.
+            seen = set(digests(self._X(audit.index)))
+            train = train[[d not in seen for d in digests(self._X(train.index))]]
         counts = train.value_counts()
         counts = counts[counts > 0]  # a rating's steps nobody chose yet are not classes
         if not _can_fit(counts):
@@ -343,11 +346,6 @@ class ActiveLoop:
             return None, (
                 f"not enough labels to train yet (need at least two different labels; have {have})"
             )
-        audit = labels[audit_mask]
-        if len(audit) and not callable(self.features):
-            # A copy of an audit item in the training set would flatter the audit score.
-            seen = set(_digests(self._X(audit.index)))
-            train = train[[d not in seen for d in _digests(self._X(train.index))]]
         pool = self.labeller.unlabelled_keys()
         inputs = {
             "X_train": self._X(train.index),

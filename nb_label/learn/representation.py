@@ -18,25 +18,19 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
+from nb_label._features import numeric_or_none
+
 
 def _numeric(X: Any) -> Any:
     """``X`` as a numeric matrix, or None when it holds text or objects."""
-    if sp.issparse(X):
-        return X
-    if isinstance(X, (pd.Series, pd.DataFrame)):
-        frame = X.to_frame() if isinstance(X, pd.Series) else X
-        if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
-            return None
-        return frame.to_numpy(dtype=float)
-    try:
-        array = np.asarray(X, dtype=float)
-    except (TypeError, ValueError):
-        return None
+    found = numeric_or_none(X)
+    if found is None or sp.issparse(found):
+        return found
+    array = np.asarray(found, dtype=float)
     return array.reshape(len(array), -1) if array.ndim != 2 else array
 
 

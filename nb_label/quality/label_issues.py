@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from nb_label._extras import extra_imports
+from nb_label._features import reads_documents
 
 __all__ = ["find_label_issues"]
 
@@ -97,7 +98,7 @@ def find_label_issues(
         isinstance(threshold, (int, float)) and 0 < threshold <= 1
     ):
         raise ValueError(f"threshold must be 'per_class' or a number in (0, 1]; got {threshold!r}")
-    X, y = _features_and_labels(source, features=features, dataset=dataset)
+    X, y = _features_and_labels(source, features=features, dataset=dataset, model=model)
     classes, codes = np.unique(np.asarray(y, dtype=object).astype(str), return_inverse=True)
     _check_counts(y, codes, classes, cv)
     probabilities = _out_of_fold(model, X, codes, cv=cv, random_state=random_state)
@@ -135,7 +136,9 @@ def find_label_issues(
     return issues
 
 
-def _features_and_labels(source: Any, *, features: Any, dataset: str | None) -> tuple[Any, Any]:
+def _features_and_labels(
+    source: Any, *, features: Any, dataset: str | None, model: Any
+) -> tuple[Any, Any]:
     from nb_label.store import Store
 
     if isinstance(source, tuple):
@@ -162,12 +165,11 @@ def _features_and_labels(source: Any, *, features: Any, dataset: str | None) -> 
             )
         return features.loc[y.index], y
     if hasattr(source, "training_data") and hasattr(source, "data"):
-        X, y = source.training_data(None if callable(features) else features)
+        X, y = source.training_data(features)
         y = y.astype(object)
-        if callable(features):
-            return features(source.data.loc[y.index]), y
-        if features is None and isinstance(X, pd.DataFrame) and X.shape[1] == 1:
-            X = X.iloc[:, 0]  # one shown column: a Series, as a text pipeline expects
+        one_column = isinstance(X, pd.DataFrame) and X.shape[1] == 1
+        if one_column and (features is None or reads_documents(model)):
+            X = X.iloc[:, 0]  # one column of text: a Series, as a text pipeline expects
         return X, y
     raise ValueError("expected a Labeller, a tuple (X, y), a Store with dataset=, or long answers")
 

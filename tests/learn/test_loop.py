@@ -15,15 +15,6 @@ def sms():
     return nbl.datasets.sms_spam().iloc[:600]
 
 
-@pytest.fixture
-def lab(sms, tmp_path):
-    labeller = nbl.Labeller(
-        sms, show="text", labels=["ham", "spam"], store=str(tmp_path / "l.db"), annotator="sim"
-    )
-    yield labeller
-    labeller.close()
-
-
 def text_model():
     return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
 
