@@ -48,6 +48,7 @@ class Coverage:
     distance: np.ndarray  # of the pool rows, to their cluster's centre
     sizes: np.ndarray  # per cluster, pool and labelled rows together
     covered: set  # clusters holding a labelled row
+    n_labelled: np.ndarray  # per cluster, labelled rows
 
 
 def cover(pool: Any, labelled: Any, *, n_clusters: int, rng: np.random.Generator) -> Coverage:
@@ -73,6 +74,7 @@ def cover(pool: Any, labelled: Any, *, n_clusters: int, rng: np.random.Generator
         distance=distance[:n_pool],
         sizes=np.bincount(clusters, minlength=n_clusters),
         covered=set(clusters[n_pool:].tolist()),
+        n_labelled=np.bincount(clusters[n_pool:], minlength=n_clusters),
     )
 
 

@@ -18,6 +18,7 @@ Over 400 lines because it is a catalogue of strategies, one short function each.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -378,12 +379,15 @@ def margin_cluster_sampling(
         return np.concatenate([distinct, rest])[:batch_size]
 
     from sklearn.cluster import KMeans  # here: importing it costs ~0.2 s
+    from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
     # Plain k-means: the shortlist is at most a few hundred rows, where Lloyd's algorithm is
     # quicker and steadier than the mini-batch variant; one thread, as starting OpenMP
     # threads for so small a job took longer than the job (4x here, more on a busy machine).
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        # Rows that coincide once unit length (e.g. one column): empty clusters are topped up.
+        warnings.simplefilter("ignore", ConvergenceWarning)
         embedded = _embed(features[distinct])
         kmeans = KMeans(n_clusters=batch_size, n_init=3, random_state=_seed(rng))
         clusters = kmeans.fit_predict(embedded)
@@ -487,7 +491,7 @@ STRATEGIES: dict[str, Strategy] = {
 }
 """Strategy name -> function. ``"default"`` in :func:`get_strategy` means :data:`DEFAULT`."""
 
-DEFAULT = "margin_cluster"
+DEFAULT = "margin_coverage"
 """The name ``"default"`` resolves to; chosen by ``python -m benchmarks.strategy_quality``."""
 
 

@@ -17,15 +17,6 @@ def sms():
     return nbl.datasets.sms_spam().iloc[:600]
 
 
-@pytest.fixture
-def lab(sms, tmp_path):
-    labeller = nbl.Labeller(
-        sms, show="text", labels=["ham", "spam"], store=str(tmp_path / "l.db"), annotator="sim"
-    )
-    yield labeller
-    labeller.close()
-
-
 def text_model():
     return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
 
@@ -128,3 +119,17 @@ def test_numbers_in_a_frame_reach_the_strategy_and_text_columns_do_not_crash_it(
     simulate(lab, frame["y"], n=20, loop=loop)
     assert seen and all(np.asarray(f).shape[1] == 1 for f in seen)
     lab.close()
+
+
+def test_a_strategy_that_asks_gets_the_labelled_items_as_the_model_sees_them(lab, sms):
+    seen = []
+
+    def spy(proba, features, *, batch_size, rng, labelled=None):
+        seen.append((features, labelled))
+        return S.margin_sampling(proba, features, batch_size=batch_size, rng=rng)
+
+    _label_some(lab, sms)
+    loop = ActiveLoop(lab, text_model(), features="text", strategy=spy, audit=0, random_state=0)
+    loop.retrain()
+    features, labelled = seen[0]
+    assert labelled.shape == (40, features.shape[1])
