@@ -6,8 +6,8 @@ into as many groups as there are labels plus the items wanted; the groups that h
 labelled item yet are taken largest first, and from each its most typical item (the one
 nearest the centre), as in TypiClust (Hacohen et al., 2022). Any prefix of the order is
 spread over different groups, so it does not matter how many of them are labelled before
-the next round. :func:`nb_label.learn.coverage.margin_coverage_sampling` uses the same
-clusters once a model exists.
+the next round. :func:`nb_label.learn.coverage.margin_coverage_sampling` carries the idea on
+once a model exists.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ class Coverage:
     distance: np.ndarray  # of the pool rows, to their cluster's centre
     sizes: np.ndarray  # per cluster, pool and labelled rows together
     covered: set  # clusters holding a labelled row
-    n_labelled: np.ndarray  # per cluster, labelled rows
 
 
 def cover(pool: Any, labelled: Any, *, n_clusters: int, rng: np.random.Generator) -> Coverage:
@@ -59,7 +58,7 @@ def cover(pool: Any, labelled: Any, *, n_clusters: int, rng: np.random.Generator
 
     n_pool = pool.shape[0]
     n_labelled = 0 if labelled is None else labelled.shape[0]
-    stacked = pool if not n_labelled else _stack(pool, labelled)
+    stacked = pool if not n_labelled else stack_rows(pool, labelled)
     n_clusters = max(1, min(n_clusters, stacked.shape[0]))
     # One thread: starting OpenMP threads for a job this size costs more than the job.
     with threadpool_limits(limits=1), warnings.catch_warnings():
@@ -74,7 +73,6 @@ def cover(pool: Any, labelled: Any, *, n_clusters: int, rng: np.random.Generator
         distance=distance[:n_pool],
         sizes=np.bincount(clusters, minlength=n_clusters),
         covered=set(clusters[n_pool:].tolist()),
-        n_labelled=np.bincount(clusters[n_pool:], minlength=n_clusters),
     )
 
 
@@ -117,7 +115,8 @@ def diverse_order(pool: Any, labelled: Any, *, size: int, rng: np.random.Generat
     return top_up(np.asarray(picked, dtype=np.intp), n_pool, size, rng.permutation(n_pool))
 
 
-def _stack(pool: Any, labelled: Any) -> Any:
+def stack_rows(pool: Any, labelled: Any) -> Any:
+    """The pool's rows, then the labelled ones (sparse if either is)."""
     if sp.issparse(pool) or sp.issparse(labelled):
         return sp.vstack([sp.csr_matrix(pool), sp.csr_matrix(labelled)]).tocsr()
     return np.vstack([np.asarray(pool, dtype=float), np.asarray(labelled, dtype=float)])

@@ -46,6 +46,13 @@ def test_margin_coverage_prefers_the_uncertain_region_among_uncovered_ones():
     assert blob[chosen[0]] == 1
 
 
+def test_a_batch_spreads_over_regions_instead_of_near_copies():
+    X, blob = blobs([40, 40, 40])
+    proba = np.full((len(X), 3), 1 / 3)
+    chosen = S.margin_coverage_sampling(proba, X, batch_size=3, rng=rng())
+    assert sorted(blob[chosen]) == [0, 1, 2]
+
+
 def test_with_enough_labels_per_class_it_is_margin_within_clusters():
     X, _ = blobs([40, 40, 40])
     proba = np.random.default_rng(2).dirichlet(np.ones(2), size=len(X))
