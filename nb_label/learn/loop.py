@@ -99,7 +99,13 @@ def _multilabel_probabilities(model: Any, X: Any) -> np.ndarray:
 
 
 def _fit_and_score_multilabel(
-    model: Any, X_train: Any, y_train: np.ndarray, X_audit: Any, y_audit: np.ndarray, X_pool: Any
+    model: Any,
+    X_train: Any,
+    y_train: np.ndarray,
+    X_audit: Any,
+    y_audit: np.ndarray,
+    X_pool: Any,
+    embed: Callable | None = None,
 ) -> dict[str, Any]:
     """One round for multi-label answers: one binary model per label (one-vs-rest).
 
@@ -125,6 +131,8 @@ def _fit_and_score_multilabel(
         result["recall"] = list(recall_score(y_true, cv_pred, average=None, zero_division=0))
     if X_pool is not None and _n_rows(X_pool):
         result["proba"] = _multilabel_probabilities(fitted, X_pool)
+        result["representation"] = fitted_representation(fitted, X_pool, embed)
+        result["labelled_representation"] = fitted_representation(fitted, X_train, embed)
     result["seconds"] = time.perf_counter() - start
     return result
 
@@ -145,7 +153,9 @@ def _fit_and_score(
     name). ``result["representation"]`` is what the strategy clusters the pool on.
     """
     if label_names is not None:
-        result = _fit_and_score_multilabel(model, X_train, y_train, X_audit, y_audit, X_pool)
+        result = _fit_and_score_multilabel(
+            model, X_train, y_train, X_audit, y_audit, X_pool, embed
+        )
         if "recall" in result:
             result["recall"] = dict(zip(map(str, label_names), result["recall"], strict=True))
         result["classes"] = np.asarray(label_names, dtype=object)
@@ -390,6 +400,7 @@ class ActiveLoop:
             ).reshape(len(audit), len(kept)),
             "X_pool": self._X(pool) if len(pool) else None,
             "label_names": kept,
+            "embed": self.embed,
         }
         return {"inputs": inputs, "meta": _meta(labels, train, audit, pool)}, ""
 
@@ -480,8 +491,6 @@ class ActiveLoop:
                     changed = float((predictions[common] != self._last_pred[common]).mean())
             self._last_pred = predictions
             X_pool = result.get("representation")
-            if self._multi:
-                X_pool = unfitted_representation(None, self._X(pool), self.embed)
             # A strategy that asks for them also gets the labelled items, as it sees the pool.
             seen = {"labelled": result.get("labelled_representation")}
             chosen = self.strategy(

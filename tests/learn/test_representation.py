@@ -133,3 +133,26 @@ def test_a_strategy_that_asks_gets_the_labelled_items_as_the_model_sees_them(lab
     loop.retrain()
     features, labelled = seen[0]
     assert labelled.shape == (40, features.shape[1])
+
+
+def test_multi_label_answers_give_the_strategy_the_pool_and_the_labelled_items(tmp_path):
+    gen = np.random.default_rng(0)
+    frame = pd.DataFrame(gen.normal(size=(80, 3)), columns=["a", "b", "c"])
+    truth = [[name for name in ("a", "b") if frame.loc[i, name] > 0] or ["c"] for i in frame.index]
+    lab = nbl.Labeller(
+        frame, show="a", answer=nbl.MultiLabel(["a", "b", "c"]),
+        store=str(tmp_path / "m.db"), annotator="sim",
+    )  # fmt: skip
+    seen = []
+
+    def spy(proba, features, *, batch_size, rng, labelled=None):
+        seen.append((features, labelled))
+        return S.margin_sampling(proba, features, batch_size=batch_size, rng=rng)
+
+    loop = ActiveLoop(lab, LogisticRegression(), features=["a", "b", "c"], strategy=spy, audit=0)
+    for i in range(30):
+        lab.label(truth[i], item_key=i)
+    loop.retrain()
+    features, labelled = seen[0]
+    assert features.shape == (50, 3) and labelled.shape == (30, 3)
+    lab.close()
