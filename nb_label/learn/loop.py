@@ -407,6 +407,11 @@ class ActiveLoop:
     def retrain(self) -> pd.Series:
         """Fit, score, reorder the queue and send suggestions, in this cell.
 
+        A model is fitted as soon as two different labels are given. Before that, the queue
+        is reordered by diversity instead: a typical item of each of the largest clusters no
+        label covers yet, so the first items are chosen too (at random for
+        ``strategy="random"``).
+
         Returns
         -------
         pandas.Series
