@@ -20,19 +20,28 @@ import numpy as np
 import pandas as pd
 
 from nb_label._extras import extra_imports
-from nb_label._features import check_features, numeric_or_none, select_features
+from nb_label._features import check_features, select_features
 
 with extra_imports("learn", feature="nb_label.ActiveLoop"):
     from sklearn.base import clone
     from sklearn.metrics import accuracy_score, f1_score, recall_score
 
     from nb_label.learn.audit import AuditSample
+    from nb_label.learn.cold_start import diverse_order
     from nb_label.learn.folds import digests, out_of_fold
-    from nb_label.learn.strategies import get_strategy
+    from nb_label.learn.representation import (
+        fitted_representation,
+        split_for_scoring,
+        unfitted_representation,
+    )
+    from nb_label.learn.strategies import get_strategy, random_sampling, takes_labelled
 
 _MIN_PER_CLASS = 2
-# How many of the next items a round orders (the strategy's batch, or the queue's own order).
-_HORIZON = 50
+# Items a round orders: the strategy's batch, or the queue's own order before a model; the
+# rest of the queue keeps its order.
+_BATCH = 50
+# Before a model exists, at most this many pool items are clustered to pick the first ones.
+_COLD_START_POOL = 5000
 _HISTORY_COLUMNS = [
     "round",
     "n_labels",
@@ -47,6 +56,11 @@ _HISTORY_COLUMNS = [
     "seconds",
     "message",
 ]
+
+
+def _can_fit(counts: pd.Series) -> bool:
+    """A classifier fits as soon as two classes have a label each; waiting loses labels."""
+    return len(counts) >= 2 and counts.min() >= 1
 
 
 def _probabilities(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -88,7 +102,13 @@ def _multilabel_probabilities(model: Any, X: Any) -> np.ndarray:
 
 
 def _fit_and_score_multilabel(
-    model: Any, X_train: Any, y_train: np.ndarray, X_audit: Any, y_audit: np.ndarray, X_pool: Any
+    model: Any,
+    X_train: Any,
+    y_train: np.ndarray,
+    X_audit: Any,
+    y_audit: np.ndarray,
+    X_pool: Any,
+    embed: Callable | None = None,
 ) -> dict[str, Any]:
     """One round for multi-label answers: one binary model per label (one-vs-rest).
 
@@ -114,6 +134,8 @@ def _fit_and_score_multilabel(
         result["recall"] = list(recall_score(y_true, cv_pred, average=None, zero_division=0))
     if X_pool is not None and _n_rows(X_pool):
         result["proba"] = _multilabel_probabilities(fitted, X_pool)
+        result["representation"] = fitted_representation(fitted, X_pool, embed)
+        result["labelled_representation"] = fitted_representation(fitted, X_train, embed)
     result["seconds"] = time.perf_counter() - start
     return result
 
@@ -126,14 +148,17 @@ def _fit_and_score(
     y_audit: np.ndarray,
     X_pool: Any,
     label_names: list | None = None,
+    embed: Callable | None = None,
 ) -> dict[str, Any]:
     """Everything one round computes; a plain function so a worker process can run it.
 
     With ``label_names`` the answers are multi-label (indicator matrices, one column per
-    name).
+    name). ``result["representation"]`` is what the strategy clusters the pool on.
     """
     if label_names is not None:
-        result = _fit_and_score_multilabel(model, X_train, y_train, X_audit, y_audit, X_pool)
+        result = _fit_and_score_multilabel(
+            model, X_train, y_train, X_audit, y_audit, X_pool, embed
+        )
         if "recall" in result:
             result["recall"] = dict(zip(map(str, label_names), result["recall"], strict=True))
         result["classes"] = np.asarray(label_names, dtype=object)
@@ -164,7 +189,9 @@ def _fit_and_score(
             )
         )
     if X_pool is not None and _n_rows(X_pool):
-        result["proba"], result["classes"] = _probabilities(fitted, X_pool)
+        scorer, X_scored, result["representation"] = split_for_scoring(fitted, X_pool, embed)
+        result["proba"], result["classes"] = _probabilities(scorer, X_scored)
+        result["labelled_representation"] = fitted_representation(fitted, X_train, embed)
     result["seconds"] = time.perf_counter() - start
     return result
 
@@ -207,7 +234,13 @@ class ActiveLoop:
         name that is not a column is refused here, naming it.
     strategy : str or callable, default "default"
         A name from :data:`nb_label.strategies.STRATEGIES` or a function with the strategy
-        signature.
+        signature. Its ``features`` are the pool as the model sees it: a pipeline's
+        transform up to the classifier (e.g. TF-IDF rows for a text column), else the
+        features when they are numbers (see :mod:`nb_label.learn.representation`).
+    embed : callable, optional
+        ``embed(X) -> matrix``: the representation the strategy clusters on instead, from the
+        same input the model gets (e.g. sentence embeddings of a text column). It must
+        pickle with ``retrain_every=``.
     retrain_every : int, optional
         Retrain in a worker process after every N new labels (the model and features must
         pickle). ``None`` retrains only when :meth:`retrain` is called.
@@ -240,6 +273,7 @@ class ActiveLoop:
         *,
         features: str | Sequence[str] | Callable,
         strategy: str | Callable = "default",
+        embed: Callable | None = None,
         retrain_every: int | None = None,
         audit: float = 0.05,
         control: float = 0.0,
@@ -272,6 +306,9 @@ class ActiveLoop:
         self.model = model
         self.features = features
         self.strategy = get_strategy(strategy)
+        if embed is not None and not callable(embed):
+            raise ValueError("embed= must be a function embed(X) -> matrix, or None")
+        self.embed = embed
         self.retrain_every = retrain_every
         self.audit = audit
         self.control = control
@@ -312,13 +349,20 @@ class ActiveLoop:
         order = self._audit.place(order, pool=pool, labelled=self._labelled().index)
         self.labeller.prioritize(order)
 
-    def _reorder_without_model(self) -> None:
-        """Before a model exists the queue keeps its order; the audit items still come."""
-        if hasattr(self, "model_") or not self.audit:
+    def _reorder_without_model(self, *, cold_start: bool = False) -> None:
+        """Before a model exists: with ``cold_start``, typical items of the clusters no label
+        covers come first; else the queue keeps its order. The audit items still come."""
+        if hasattr(self, "model_"):
             return
-        index = self.labeller.data.index
-        self._reorder([index[p] for p in self.labeller.upcoming(_HORIZON)])
-        self.labeller.suggest(None, audit=list(self._audit.keys))
+        order = self._cold_start_order() if cold_start else None
+        if order is None:
+            if not self.audit:
+                return
+            index = self.labeller.data.index
+            order = [index[p] for p in self.labeller.upcoming(_BATCH)]
+        self._reorder(order)
+        if self.audit:
+            self.labeller.suggest(None, audit=list(self._audit.keys))
 
     # -- one round ----------------------------------------------------------------------------
     def _prepare(self) -> tuple[dict[str, Any] | None, str]:
@@ -334,11 +378,10 @@ class ActiveLoop:
             train = train[[d not in seen for d in digests(self._X(train.index))]]
         counts = train.value_counts()
         counts = counts[counts > 0]  # a rating's steps nobody chose yet are not classes
-        if len(counts) < 2 or counts.min() < _MIN_PER_CLASS:
+        if not _can_fit(counts):
             have = ", ".join(f"{k}: {v}" for k, v in counts.items()) or "none"
             return None, (
-                f"not enough labels to train yet (need {_MIN_PER_CLASS} of each of at least two "
-                f"labels; have {have})"
+                f"not enough labels to train yet (need at least two different labels; have {have})"
             )
         pool = self.labeller.unlabelled_keys()
         inputs = {
@@ -347,6 +390,7 @@ class ActiveLoop:
             "X_audit": self._X(audit.index) if len(audit) else None,
             "y_audit": audit.to_numpy(),
             "X_pool": self._X(pool) if len(pool) else None,
+            "embed": self.embed,
         }
         return {"inputs": inputs, "meta": _meta(labels, train, audit, pool)}, ""
 
@@ -383,11 +427,17 @@ class ActiveLoop:
             ).reshape(len(audit), len(kept)),
             "X_pool": self._X(pool) if len(pool) else None,
             "label_names": kept,
+            "embed": self.embed,
         }
         return {"inputs": inputs, "meta": _meta(labels, train, audit, pool)}, ""
 
     def retrain(self) -> pd.Series:
         """Fit, score, reorder the queue and send suggestions, in this cell.
+
+        A model is fitted as soon as two different labels are given. Before that, the queue
+        is reordered by diversity instead: a typical item of each of the largest clusters no
+        label covers yet, so the first items are chosen too (at random for
+        ``strategy="random"``).
 
         Returns
         -------
@@ -396,7 +446,7 @@ class ActiveLoop:
         """
         job, message = self._prepare()
         if job is None:
-            self._reorder_without_model()
+            self._reorder_without_model(cold_start=True)
             return self._record_skip(message)
         try:
             result = _fit_and_score(self.model, **job["inputs"])
@@ -407,6 +457,29 @@ class ActiveLoop:
                 raise ValueError(f"the model failed: {err}{hint}") from err
             raise
         return self._apply(result, job["meta"])
+
+    def _cold_start_order(self) -> list[Hashable] | None:
+        """Before a model can be fitted: typical items of clusters no label covers (random
+        ones for ``strategy="random"``), or None when there is nothing to cluster."""
+        pool = self.labeller.unlabelled_keys()
+        pool = pool[~pool.isin(list(self._audit.keys))]  # the audit sample comes on its own
+        if len(pool) > _COLD_START_POOL:  # bound the clustering's cost on a huge pool
+            pool = pool[np.sort(self._rng.choice(len(pool), _COLD_START_POOL, replace=False))]
+        labelled = self._labelled().index
+        if len(pool) < 2 or self._multi:
+            return None
+        if self.strategy is random_sampling:  # "random" means random from the first item on
+            return [pool[i] for i in self._rng.permutation(len(pool))[:_BATCH]]
+        rows = unfitted_representation(self.model, self._X(pool.append(labelled)), self.embed)
+        if rows is None:
+            return None
+        chosen = diverse_order(
+            rows[: len(pool)],
+            rows[len(pool) :] if len(labelled) else None,
+            size=min(len(pool), _BATCH),
+            rng=self._rng,
+        )
+        return [pool[i] for i in chosen]
 
     def _record_skip(self, message: str) -> pd.Series:
         self.labeller.message = message
@@ -450,8 +523,16 @@ class ActiveLoop:
                 if len(common):
                     changed = float((predictions[common] != self._last_pred[common]).mean())
             self._last_pred = predictions
-            X_pool = numeric_or_none(self._X(pool))
-            chosen = self.strategy(proba, X_pool, batch_size=min(len(pool), 50), rng=self._rng)
+            X_pool = result.get("representation")
+            # A strategy that asks for them also gets the labelled items, as it sees the pool.
+            seen = {"labelled": result.get("labelled_representation")}
+            chosen = self.strategy(
+                proba,
+                X_pool,
+                batch_size=min(len(pool), _BATCH),
+                rng=self._rng,
+                **(seen if takes_labelled(self.strategy) else {}),
+            )
             order = [pool[i] for i in chosen]
             self._reorder(order)
             self.labeller.suggest(
@@ -522,7 +603,11 @@ class ActiveLoop:
 
     # -- background rounds --------------------------------------------------------------------
     def _check_pickles(self) -> None:
-        for name, obj in (("model", self.model), ("features", self.features)):
+        for name, obj in (
+            ("model", self.model),
+            ("features", self.features),
+            ("embed", self.embed),
+        ):
             try:
                 pickle.dumps(obj)
             except Exception as err:

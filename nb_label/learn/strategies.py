@@ -18,6 +18,7 @@ Over 400 lines because it is a catalogue of strategies, one short function each.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -38,9 +39,11 @@ __all__ = [
     "least_confidence_sampling",
     "margin",
     "margin_cluster_sampling",
+    "margin_coverage_sampling",
     "margin_sampling",
     "mixed",
     "random_sampling",
+    "takes_labelled",
     "top_k",
 ]
 
@@ -376,12 +379,15 @@ def margin_cluster_sampling(
         return np.concatenate([distinct, rest])[:batch_size]
 
     from sklearn.cluster import KMeans  # here: importing it costs ~0.2 s
+    from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
     # Plain k-means: the shortlist is at most a few hundred rows, where Lloyd's algorithm is
     # quicker and steadier than the mini-batch variant; one thread, as starting OpenMP
     # threads for so small a job took longer than the job (4x here, more on a busy machine).
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        # Rows that coincide once unit length (e.g. one column): empty clusters are topped up.
+        warnings.simplefilter("ignore", ConvergenceWarning)
         embedded = _embed(features[distinct])
         kmeans = KMeans(n_clusters=batch_size, n_init=3, random_state=_seed(rng))
         clusters = kmeans.fit_predict(embedded)
@@ -422,8 +428,15 @@ def mixed(strategy: str | Strategy, *, random_share: float = 0.1) -> Strategy:
         raise ValueError(f"random_share must be a number in [0, 1], got {random_share!r}.")
     random_share = float(random_share)
 
+    passes_labelled = takes_labelled(inner)
+
     def mixed_strategy(
-        proba: np.ndarray, features: Any = None, *, batch_size: int, rng: np.random.Generator
+        proba: np.ndarray,
+        features: Any = None,
+        *,
+        batch_size: int,
+        rng: np.random.Generator,
+        labelled: Any = None,
     ) -> np.ndarray:
         proba = _check_proba(proba)
         batch_size = _check_batch_size(batch_size)
@@ -432,7 +445,16 @@ def mixed(strategy: str | Strategy, *, random_share: float = 0.1) -> Strategy:
         n_random = int(round(random_share * size))
         n_chosen = size - n_random
         chosen = (
-            np.asarray(inner(proba, features, batch_size=n_chosen, rng=rng), dtype=np.intp)
+            np.asarray(
+                inner(
+                    proba,
+                    features,
+                    batch_size=n_chosen,
+                    rng=rng,
+                    **({"labelled": labelled} if passes_labelled else {}),
+                ),
+                dtype=np.intp,
+            )
             if n_chosen
             else np.empty(0, dtype=np.intp)
         )[:n_chosen]
@@ -456,17 +478,34 @@ def mixed(strategy: str | Strategy, *, random_share: float = 0.1) -> Strategy:
 
 # --- lookup -----------------------------------------------------------------------------------
 
+# Defined in its own module, which uses the scores above (so imported after them).
+from nb_label.learn.coverage import margin_coverage_sampling  # noqa: E402
+
 STRATEGIES: dict[str, Strategy] = {
     "random": random_sampling,
     "least_confidence": least_confidence_sampling,
     "margin": margin_sampling,
     "entropy": entropy_sampling,
     "margin_cluster": margin_cluster_sampling,
+    "margin_coverage": margin_coverage_sampling,
 }
 """Strategy name -> function. ``"default"`` in :func:`get_strategy` means :data:`DEFAULT`."""
 
-DEFAULT = "margin_cluster"
+DEFAULT = "margin_coverage"
 """The name ``"default"`` resolves to; chosen by ``python -m benchmarks.strategy_quality``."""
+
+
+def takes_labelled(strategy: Strategy) -> bool:
+    """Whether ``strategy`` takes ``labelled=`` (the labelled items' representation)."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(strategy).parameters
+    except (TypeError, ValueError):  # a builtin or an odd callable: pass the common arguments
+        return False
+    return "labelled" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()
+    )
 
 
 def get_strategy(strategy: str | Strategy) -> Strategy:
