@@ -91,6 +91,7 @@ def agreement(
     dataset: str | None = None,
     level: str | None = None,
     min_common: int = 10,
+    order: Any = None,
 ) -> AgreementReport:
     """How far annotators agree: ``.overall``, ``.per_label``, ``.per_annotator``, ``.pairwise``.
 
@@ -104,15 +105,20 @@ def agreement(
         The dataset's name, when ``source`` is a store.
     level : {"nominal", "ordinal", "interval"}, optional
         By default ``"ordinal"`` for a labeller whose answers are ratings (the steps in the
-        scale's order) and ``"nominal"`` otherwise.
+        scale's order) and ``"nominal"`` otherwise. On a long DataFrame, ordinal and
+        interval alpha take the order from ``order=``, an ordered categorical label column,
+        or numbers (numeric strings count as numbers).
     min_common : int, default 10
         Fewest items two annotators must share for a pairwise figure.
+    order : sequence or nbl.Rating, optional
+        The labels from lowest to highest, for a long DataFrame of text labels.
 
     Raises
     ------
     ValueError
         For multi-label, number and caption labellers (not supported: compare one label at
-        a time from ``annotations["label=<name>"]`` instead).
+        a time from ``annotations["label=<name>"]`` instead), and for ``level="ordinal"``
+        on text labels whose order is not given (the message says how to give it).
     """
     from nb_label.store import Store
 
@@ -136,8 +142,9 @@ def agreement(
     labels = long_labels(source, dataset=dataset)
     if kind == "rating":
         level = level or "ordinal"
-        labels = _ranked(labels, scale)
-    return agreement_report(labels, level=level or "nominal", min_common=min_common)
+        if order is None:  # a given order names the steps themselves
+            labels = _ranked(labels, scale)
+    return agreement_report(labels, level=level or "nominal", min_common=min_common, order=order)
 
 
 def _stored_answer(store: Any, dataset: str) -> dict:
