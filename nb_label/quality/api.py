@@ -9,7 +9,7 @@ import pandas as pd
 
 from nb_label.events import active
 from nb_label.quality.agreement import AgreementReport, agreement_report
-from nb_label.quality.consensus import dawid_skene, majority_vote
+from nb_label.quality.consensus import MAX_ITER, TOL, dawid_skene, majority_vote
 
 
 def source_events(source: Any, *, dataset: str | None = None) -> pd.DataFrame | None:
@@ -167,23 +167,59 @@ def _ranked(labels: pd.DataFrame, scale: list) -> pd.DataFrame:
 
 
 def consensus(
-    source: Any, *, dataset: str | None = None, method: str = "majority"
+    source: Any,
+    *,
+    dataset: str | None = None,
+    method: str = "majority",
+    max_iter: int | None = None,
+    tol: float | None = None,
 ) -> pd.DataFrame:
     """One label per item with a confidence, by ``"majority"`` vote or ``"dawid_skene"``.
 
     Items with a review decision (see :class:`nb_label.Review`) take the decided label with
     confidence 1.0; the column ``method`` says ``"review"`` for them and the algorithm's name
-    for the others. For Dawid–Skene the per-annotator quality estimates are in
-    ``result.attrs["annotators"]``.
+    for the others.
+
+    Parameters
+    ----------
+    source : Labeller, Store or DataFrame
+        Whose answers to combine: a labeller, a store with ``dataset=`` (the dataset's
+        name), or a long DataFrame (``item_key``, ``annotator``, ``label``).
+    dataset : str, optional
+    method : {"majority", "dawid_skene"}
+        A plain vote, or Dawid and Skene's EM, which weighs each annotator by their
+        estimated confusion matrix.
+    max_iter : int, optional
+        Most EM iterations for ``"dawid_skene"`` (default 500); a UserWarning says when
+        they ran out before convergence.
+    tol : float, optional
+        Relative log-likelihood gain below which EM stops (default 1e-6).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``item_key``: ``label``, ``confidence`` and ``method`` (plus
+        ``n_answers`` and ``tie`` for a vote). For Dawid–Skene, ``.attrs`` reports the fit:
+        ``n_iter`` (iterations run), ``converged``, ``log_likelihood``, ``max_iter``,
+        ``tol``, and ``annotators`` (the per-annotator quality estimates, see
+        :func:`nb_label.quality.dawid_skene`).
     """
     if method not in ("majority", "dawid_skene"):
         raise ValueError(f"method must be 'majority' or 'dawid_skene', not {method!r}")
+    if method == "majority" and (max_iter is not None or tol is not None):
+        raise ValueError(
+            "max_iter and tol tune the EM of method='dawid_skene'; a majority vote has none"
+        )
     events = source_events(source, dataset=dataset)
     answers = source if events is None else _current_labels(events)
     if method == "majority":
         items = majority_vote(answers)
     else:
-        items, annotators = dawid_skene(answers)
+        items, annotators = dawid_skene(
+            answers,
+            max_iter=MAX_ITER if max_iter is None else max_iter,
+            tol=TOL if tol is None else tol,
+        )
         items.attrs["annotators"] = annotators
     items["method"] = method
     if events is not None:
