@@ -51,9 +51,12 @@ def majority_vote(long_df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _m_step(
-    coded: CodedAnswers, posterior: np.ndarray, smoothing: float
+    coded: CodedAnswers, posterior: np.ndarray, smoothing: float | np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Class priors and per-annotator confusion matrices from the items' class posteriors."""
+    """Class priors and per-annotator confusion matrices from the items' class posteriors.
+
+    ``smoothing`` is added to every count: one pseudo-count, or a (truth, answer) matrix.
+    """
     n_annotators, n_labels = len(coded.annotators), len(coded.labels)
     priors = posterior.mean(axis=0)
     # confusion[j, k, l]: expected number of times annotator j answered l when truth was k.

@@ -13,7 +13,7 @@ serialises writers with ``BEGIN IMMEDIATE``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -87,8 +87,14 @@ def claim(
     overlap: int,
     now: dt.datetime,
     until: dt.datetime,
+    wanted: Callable[[Connection, Mapping[str, int]], Mapping[str, int]] | None = None,
 ) -> tuple[list[str], set[str]]:
     """Lease up to ``n`` of ``candidates`` (in their order) to ``annotator``.
+
+    An item is offered while fewer annotators answered or hold it than it wants: ``overlap``
+    for every item, or, with ``wanted``, what ``wanted(connection, done)`` says in this
+    transaction for each candidate given ``done`` (item key -> answers so far); ``overlap``
+    is then the number of slots each item has (see :mod:`nb_label.adaptive`).
 
     Returns
     -------
@@ -119,6 +125,8 @@ def claim(
     by_key: dict[str, list] = {}
     for row in rows:
         by_key.setdefault(row.item_key, []).append(row)
+    done = {key: sum(r.done for r in by_key.get(key, [])) for key in candidates}
+    targets = dict.fromkeys(candidates, overlap) if wanted is None else wanted(connection, done)
     granted: list[str] = []
     closed: set[str] = set()
     renew_ids, take_ids = [], {}
@@ -140,9 +148,18 @@ def claim(
                 renew_ids.append(mine.id)
                 granted.append(key)
             continue
-        if item_slots and all(r.done for r in item_slots):
-            closed.add(key)
+        if item_slots and done[key] >= min(targets[key], len(item_slots)):
+            closed.add(key)  # answered by as many as it wants
             continue
+        held = sum(
+            not r.done
+            and r.annotator is not None
+            and r.leased_until is not None
+            and r.leased_until >= now
+            for r in item_slots
+        )
+        if done[key] + held >= targets[key]:
+            continue  # the answers it wants are being given: someone else's for now
         free = next(
             (
                 r
