@@ -31,7 +31,7 @@ from nb_label.store import current
 #: How often (seconds) a kernel refits the annotators' quality while answers come in.
 REFIT_SECONDS = 20.0
 #: Below this many answers a fit is quick: refit whenever anything new was stored.
-SMALL_FIT = 2000
+SMALL_FIT = 300
 
 __all__ = ["Adaptive"]
 

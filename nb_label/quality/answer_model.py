@@ -44,13 +44,17 @@ class AnswerModel:
     confusion: dict[Any, np.ndarray]
     default: np.ndarray
 
+    def __post_init__(self) -> None:
+        # A dict lookup per answer: the assignment asks item by item, in its transaction.
+        object.__setattr__(self, "_code", {label: i for i, label in enumerate(self.labels)})
+
     def posterior(self, answers: Mapping[Any, Any]) -> np.ndarray | None:
         """P(true label) given ``{annotator: label}``; None when a label is unknown here."""
-        codes = self.labels.get_indexer(list(answers.values()))
-        if (codes < 0).any():
-            return None
         log_p = np.log(self.priors)
-        for annotator, code in zip(answers, codes, strict=True):
+        for annotator, label in answers.items():
+            code = self._code.get(label)
+            if code is None:
+                return None
             log_p = log_p + np.log(self.confusion.get(annotator, self.default)[:, code])
         p = np.exp(log_p - log_p.max())
         return p / p.sum()

@@ -186,6 +186,7 @@ def consensus(
         Whose answers to combine: a labeller, a store with ``dataset=`` (the dataset's
         name), or a long DataFrame (``item_key``, ``annotator``, ``label``).
     dataset : str, optional
+        With a store: which of its datasets.
     method : {"majority", "dawid_skene"}
         A plain vote, or Dawid and Skene's EM, which weighs each annotator by their
         estimated confusion matrix.

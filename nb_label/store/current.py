@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from nb_label.events import active_mask
 from nb_label.store import schema
 
 _events = schema.events
@@ -41,15 +40,18 @@ def _rows(connection: Connection, dataset: str, kinds: Sequence[str], item_keys)
 
 
 def _latest(rows, kind: str, by_annotator: bool) -> dict:
-    """(item_key[, annotator]) -> the value text of the latest active event of ``kind``."""
-    if not rows:
-        return {}
-    ids, keys, annotators, kinds, values, retracts = zip(*rows, strict=True)
-    keep = active_mask(ids, kinds, retracts, annotators, keep=(kind,))
+    """(item_key[, annotator]) -> the value text of the latest active event of ``kind``.
+
+    A retraction cancels the event it names when both have the same annotator, as in
+    :func:`nb_label.events.active_mask` (plain Python here: these reads are small and
+    frequent).
+    """
+    cancelled = {(row.retracts, row.annotator) for row in rows if row.kind == "retract"}
     latest: dict = {}
-    for kept, key, annotator, value in zip(keep, keys, annotators, values, strict=True):
-        if kept and key is not None:
-            latest[(key, annotator) if by_annotator else key] = value
+    for row in rows:  # in id order: a later event replaces an earlier one
+        if row.kind != kind or row.item_key is None or (row.id, row.annotator) in cancelled:
+            continue
+        latest[(row.item_key, row.annotator) if by_annotator else row.item_key] = row.value
     return latest
 
 

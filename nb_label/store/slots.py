@@ -172,6 +172,9 @@ def claim(
         )
         if done[key] + held >= targets[key]:
             continue  # the answers it wants are being given: someone else's for now
+        # Always the lowest free slot: two claims that both judged the item open compete
+        # for one row (the lock below lets one have it), so adaptive overlap never opens
+        # two slots where it wanted one, even on PostgreSQL where claims run side by side.
         free = next(
             (
                 r
