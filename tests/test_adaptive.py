@@ -152,3 +152,50 @@ def test_answers_from_other_notebooks_decide_at_once(df, store_target):
     finally:
         for lab in (ana, ben, caro):
             lab.close()
+
+
+@pytest.mark.postgres
+def test_two_claims_side_by_side_on_postgresql_open_one_slot(postgres_schema):
+    # On PostgreSQL two kernels' claims run at once, each seeing the item one answer short.
+    # Both must compete for the same slot, so only one of them is given the item.
+    import datetime as dt
+
+    from sqlalchemy import create_engine
+
+    from nb_label.store import slots
+
+    key = '"x"'
+    nbl.open_store(postgres_schema).close()  # creates the tables
+    engine = create_engine(postgres_schema)
+    now = dt.datetime.now(dt.timezone.utc)
+    claim = dict(dataset="d", candidates=[key], n=1, overlap=3, now=now,
+                 until=now + dt.timedelta(minutes=5))  # fmt: skip
+
+    def wants(n):
+        return lambda connection, done: {key: n}
+
+    try:
+        with engine.begin() as connection:
+            slots.ensure(connection, "d", [key], 3)
+            assert slots.claim(connection, annotator="ana", session_id="a", wanted=wants(1),
+                               **claim)[0] == [key]  # fmt: skip
+            assert slots.complete(connection, dataset="d", annotator="ana", session_id="a",
+                                  item_key=key, overlap=3, now=now)  # fmt: skip
+        with engine.connect() as first, engine.connect() as second:
+            with first.begin():
+                granted, _ = slots.claim(first, annotator="ben", session_id="b",
+                                         wanted=wants(2), **claim)  # fmt: skip
+                assert granted == [key]
+                with second.begin():  # ben's lease is not committed yet
+                    granted, _ = slots.claim(second, annotator="caro", session_id="c",
+                                             wanted=wants(2), **claim)  # fmt: skip
+                    assert granted == []
+            with second.begin():  # and once it is
+                granted, _ = slots.claim(second, annotator="caro", session_id="c",
+                                         wanted=wants(2), **claim)  # fmt: skip
+                assert granted == []
+        with engine.connect() as connection:
+            rows = slots.table(connection, "d")
+        assert sorted(r.annotator or "" for r in rows) == ["", "ana", "ben"]
+    finally:
+        engine.dispose()
