@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 # `import nb_label` stays quick and each part can be imported on its own.
 _PUBLIC = {
     "ActiveLoop": "nb_label.learn.loop",
+    "Adaptive": "nb_label.adaptive",
     "AudioView": "nb_label.views.audio",
     "Caption": "nb_label.answers",
     "MultiLabel": "nb_label.answers",

@@ -1,5 +1,8 @@
 """Work assignment for a shared dataset: each item gets ``overlap`` answers from different people.
 
+``overlap`` is a number, or :class:`nb_label.Adaptive` (between ``min`` and ``max`` answers,
+as many as the item's consensus needs; see :mod:`nb_label.adaptive`).
+
 Only what sits in a card's buffer is leased. A lease lasts ``lease_seconds`` and the card's
 heartbeat renews it, so a closed laptop holds nothing for long. An answer always becomes an
 event, even when its lease ran out and the item went to someone else: human work is never
@@ -17,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import Connection
 
+from nb_label.adaptive import Adaptive, AdaptiveJudge
 from nb_label.store import Store, slots
 
 #: Answer kinds that fill a slot; a skip gives the lease back instead.
@@ -42,7 +46,9 @@ class SlotUpdate:
         assignment, where = self._assignment, self._where
         now, _ = assignment._times()
         if self._kind in _FILLING_KINDS:
-            self._filled = slots.complete(connection, **where, overlap=assignment.overlap, now=now)
+            self._filled = slots.complete(
+                connection, **where, overlap=assignment.slots_per_item, now=now
+            )
         elif self._kind == "skip":
             who = {k: where[k] for k in assignment._who}
             slots.release(connection, **who, item_keys=[where["item_key"]])
@@ -54,12 +60,15 @@ class SlotUpdate:
             self._assignment.extra_answers += 1
 
 
-def check_overlap(overlap: object) -> int:
-    """Return ``overlap`` as an int, or raise a ValueError that says what to pass."""
+def check_overlap(overlap: object) -> int | Adaptive:
+    """Return ``overlap`` (an int or an Adaptive), or raise a ValueError that says what to pass."""
+    if isinstance(overlap, Adaptive):
+        return overlap
     if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
         raise ValueError(
             f"overlap= is how many different annotators answer each item: a whole number of "
-            f"1 or more (e.g. overlap=3), not {overlap!r}"
+            f"1 or more (e.g. overlap=3), or nbl.Adaptive(min=1, max=3, confidence=0.9); "
+            f"not {overlap!r}"
         )
     return overlap
 
@@ -73,8 +82,9 @@ class Assignment:
         The shared store.
     dataset, annotator, session_id : str
         Whose leases these are.
-    overlap : int
-        Answers wanted per item, from different annotators.
+    overlap : int or Adaptive
+        Answers wanted per item, from different annotators: a number, or between
+        ``Adaptive.min`` and ``Adaptive.max`` as the item's consensus needs.
     key_of : callable
         Row position -> item key as stored (JSON text).
     lease_seconds : float, default 120
@@ -91,12 +101,16 @@ class Assignment:
         dataset: str,
         annotator: str,
         session_id: str,
-        overlap: int,
+        overlap: int | Adaptive,
         key_of: Callable[[int], str],
         lease_seconds: float = 120.0,
         recheck_seconds: float | None = None,
     ) -> None:
         self.overlap = check_overlap(overlap)
+        adaptive = isinstance(self.overlap, Adaptive)
+        #: Slots each item has: every answer it may get.
+        self.slots_per_item = self.overlap.max if adaptive else self.overlap
+        self._judge = AdaptiveJudge(store, dataset, self.overlap) if adaptive else None
         if not lease_seconds > 0:
             raise ValueError("lease_seconds= must be a positive number of seconds")
         self._store = store
@@ -114,7 +128,7 @@ class Assignment:
     def ensure_slots(self, positions: Iterable[int]) -> int:
         """Create the slots of these items where they are missing."""
         keys = [self._key_of(p) for p in positions]
-        return self._store.ensure_slots(self._who["dataset"], keys, self.overlap)
+        return self._store.ensure_slots(self._who["dataset"], keys, self.slots_per_item)
 
     # -- offering items -----------------------------------------------------------------------
     def _times(self) -> tuple[dt.datetime, dt.datetime]:
@@ -142,14 +156,19 @@ class Assignment:
             return [], []
         keys = [self._key_of(p) for p in candidates]
         position_of = dict(zip(keys, candidates, strict=True))
+        wanted = None
+        if self._judge is not None:
+            self._judge.refresh()
+            wanted = self._judge.targets
         now, until = self._times()
         granted_keys, closed_keys = self._store.claim_slots(
             **self._who,
             candidates=keys,
             n=n,
-            overlap=self.overlap,
+            overlap=self.slots_per_item,
             now=now,
             until=until,
+            wanted=wanted,
         )
         granted = [position_of[k] for k in granted_keys]
         closed = [position_of[k] for k in closed_keys]

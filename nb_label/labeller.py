@@ -21,6 +21,7 @@ import pandas as pd
 from nb_label._keys import decode_key, encode_key
 from nb_label._protocols import View
 from nb_label._state import ANSWER_KINDS, Answer
+from nb_label.adaptive import Adaptive
 from nb_label.answering import Answering
 from nb_label.answers import as_answer, label_set_for, uses_labels
 from nb_label.assign import Assignment, check_overlap
@@ -78,10 +79,13 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
     label_duplicates : bool, default False
         When an item is labelled, give the same label to every item whose shown content is
         identical (events with source ``"duplicate"``; undo of the original does not undo them).
-    overlap : int, optional
+    overlap : int or Adaptive, optional
         Share the dataset among annotators: every item is offered until ``overlap`` different
-        annotators have answered it. Only the items in this card's buffer are leased; see
-        :mod:`nb_label.assign`. By default every annotator labels every item.
+        annotators have answered it, or with ``nbl.Adaptive(min=1, max=3, confidence=0.9)``
+        until its answers' consensus confidence reaches ``confidence`` (between ``min`` and
+        ``max`` answers; see :class:`nb_label.Adaptive`). Only the items in this card's
+        buffer are leased; see :mod:`nb_label.assign`. By default every annotator labels
+        every item.
     lease_seconds : float, default 120
         With ``overlap``: how long an item stays reserved for this card without a heartbeat
         (the card sends one every quarter of this while it is open).
@@ -113,7 +117,7 @@ class Labeller(Answering, Moving, Listening, SharedDataset, Reading):
         view: View | Any = None,
         buffer: int = 20,
         label_duplicates: bool = False,
-        overlap: int | None = None,
+        overlap: int | Adaptive | None = None,
         lease_seconds: float = 120.0,
         gold_every: int = 10,
         key: str | None = None,

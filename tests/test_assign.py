@@ -291,3 +291,17 @@ def test_answering_leaves_no_connection_checked_out(df, store_target):
     finally:
         ana.close()
     assert pool.checkedout() == 0
+
+
+def test_annotators_with_different_subsets_each_get_their_items(df, store_target):
+    # The first labeller's slots must not make the second think its items have slots too.
+    ana = labeller(df, store_target, "ana", overlap=1, where=df.index < 8)
+    ben = labeller(df, store_target, "ben", overlap=1, where=df.index >= 8)
+    try:
+        assert label_all(ana) == 8
+        assert label_all(ben) == 4
+        assert sorted(answerers(ana.store, ana.dataset)) == list(range(12))
+        assert len(ana.store.slots(ana.dataset)) == 12
+    finally:
+        ana.close()
+        ben.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,6 +66,55 @@ def sorted_unique(values: pd.Series) -> np.ndarray:
         return np.asarray(uniques, dtype=object)
 
 
+def as_numbers(values: Any) -> np.ndarray | None:
+    """``values`` as floats when every one is a number or a numeric string, else None."""
+    plain = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    if plain.map(lambda v: isinstance(v, bool)).any():
+        return None  # True/False are yes/no answers, not a scale
+    numbers = pd.to_numeric(plain, errors="coerce")
+    return None if numbers.isna().any() else numbers.to_numpy(dtype=float)
+
+
+def label_order(labels: pd.Series) -> tuple[np.ndarray, bool]:
+    """The distinct labels in their scale's order, and whether they have a scale at all.
+
+    An ordered categorical gives its categories' order; numbers and numeric strings are
+    ordered by value (so ``"10"`` comes after ``"9"``). Other labels have no order: they
+    are sorted only so that results are reproducible.
+    """
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        present = labels.cat.remove_unused_categories().cat.categories
+        if labels.cat.ordered:
+            return np.asarray(present, dtype=object), True
+        uniques = np.asarray(present, dtype=object)
+    else:
+        uniques = np.asarray(pd.unique(labels), dtype=object)
+    numbers = as_numbers(uniques)
+    if numbers is not None:
+        return uniques[np.argsort(numbers, kind="stable")], True
+    return sorted_unique(pd.Series(uniques, dtype=object)), False
+
+
+def with_order(answers: pd.DataFrame, order: Any) -> pd.DataFrame:
+    """``answers`` with labels as an ordered categorical over ``order`` (lowest first).
+
+    ``order`` is a sequence of labels or a rating scale (anything with ``.scale``, such as
+    :class:`nb_label.Rating`). A label outside it is an error that names it.
+    """
+    steps = list(getattr(order, "scale", order))
+    if len(set(steps)) != len(steps):
+        raise ValueError(f"order= must list each label once; got {steps!r}.")
+    outside = pd.unique(answers["label"][~answers["label"].isin(steps)])
+    if len(outside):
+        shown = ", ".join(repr(v) for v in outside[:5])
+        raise ValueError(
+            f"{len(outside)} label(s) are not in order={steps!r}: {shown}. "
+            "List every label, lowest first."
+        )
+    labels = pd.Categorical(answers["label"], categories=steps, ordered=True)
+    return answers.assign(label=labels)
+
+
 @dataclass(frozen=True)
 class CodedAnswers:
     """Answers as integer codes, the shape every computation here works on."""
@@ -74,7 +124,8 @@ class CodedAnswers:
     label: np.ndarray
     items: pd.Index  # item keys, in order of first appearance
     annotators: pd.Index  # sorted when sortable
-    labels: pd.Index  # sorted when sortable
+    labels: pd.Index  # in the scale's order, else sorted when sortable
+    ordered: bool = False  # whether ``labels`` follow a scale (see label_order)
 
     @property
     def counts(self) -> np.ndarray:
@@ -88,7 +139,7 @@ def code_answers(answers: pd.DataFrame) -> CodedAnswers:
     """Turn checked answers (from :func:`as_long`) into integer codes."""
     item_codes, items = pd.factorize(answers["item_key"], sort=False)
     annotators = sorted_unique(answers["annotator"])
-    labels = sorted_unique(answers["label"])
+    labels, ordered = label_order(answers["label"])
     annotator_index = pd.Index(annotators, dtype=answers["annotator"].dtype, name="annotator")
     label_index = pd.Index(labels, dtype=answers["label"].dtype, name="label")
     return CodedAnswers(
@@ -98,4 +149,5 @@ def code_answers(answers: pd.DataFrame) -> CodedAnswers:
         items=pd.Index(items, name="item_key"),
         annotators=annotator_index,
         labels=label_index,
+        ordered=ordered,
     )

@@ -16,7 +16,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from nb_label.quality._long import CodedAnswers, as_long, code_answers, sorted_unique
+from nb_label.quality._long import (
+    CodedAnswers,
+    as_long,
+    as_numbers,
+    code_answers,
+    label_order,
+    with_order,
+)
 
 Level = Literal["nominal", "ordinal", "interval"]
 Weights = Literal["linear", "quadratic"] | None
@@ -71,7 +78,9 @@ def cohen_kappa(
         The two annotators' labels, aligned item by item.
     labels : sequence, optional
         Labels to use, in order (the order matters for weighted kappa). Pairs with a label
-        outside this list are ignored. By default the sorted union of both sequences.
+        outside this list are ignored. By default the union of both sequences in the
+        scale's order: an ordered categorical's categories, numbers (and numeric strings)
+        by value, other labels sorted.
     weights : {None, "linear", "quadratic"}
         Disagreement weights by distance between label positions; None counts every
         disagreement as 1.
@@ -83,6 +92,8 @@ def cohen_kappa(
     """
     if weights not in (None, "linear", "quadratic"):
         raise ValueError(f"weights must be None, 'linear' or 'quadratic'; got {weights!r}.")
+    if labels is None:
+        labels = _scale_of(y1, y2)
     first, second = (
         pd.Series(np.asarray(y1, dtype=object)),
         pd.Series(np.asarray(y2, dtype=object)),
@@ -95,8 +106,6 @@ def cohen_kappa(
         raise ValueError(
             "y1 or y2 holds missing labels; keep only the items both annotators labelled."
         )
-    if labels is None:
-        labels = sorted_unique(pd.concat([first, second], ignore_index=True))
     label_index = pd.Index(list(labels), dtype=object)
     if label_index.has_duplicates:
         raise ValueError("labels must not repeat a label.")
@@ -110,6 +119,18 @@ def cohen_kappa(
         codes1[kept] * n_labels + codes2[kept], minlength=n_labels * n_labels
     ).reshape(n_labels, n_labels)
     return _kappa_from_confusion(confusion, weights)
+
+
+def _scale_of(*sequences: Sequence | np.ndarray | pd.Series) -> np.ndarray:
+    """The labels of all ``sequences`` in order; an ordered categorical's order comes first."""
+    both = pd.Series(
+        np.concatenate([np.asarray(values, dtype=object) for values in sequences]), dtype=object
+    ).dropna()
+    for values in sequences:
+        dtype = getattr(values, "dtype", None)
+        if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
+            return label_order(with_order(both.to_frame("label"), dtype.categories)["label"])[0]
+    return label_order(both)[0]
 
 
 # ---------------------------------------------------------------- Fleiss' kappa
@@ -204,13 +225,13 @@ def _alpha_from_coincidence(coincidence: np.ndarray, distance: np.ndarray) -> fl
 def _numeric_values(labels: pd.Index, level: Level) -> np.ndarray:
     if level != "interval":
         return np.arange(len(labels), dtype=float)
-    try:
-        return np.asarray(labels, dtype=float)
-    except (TypeError, ValueError):
+    numbers = as_numbers(labels)
+    if numbers is None:
         raise ValueError(
-            "level='interval' needs numeric labels; use level='ordinal' for ordered "
-            "categories or level='nominal' for unordered ones."
-        ) from None
+            "level='interval' needs numeric labels (numbers or numeric strings); use "
+            "level='ordinal' for ordered categories or level='nominal' for unordered ones."
+        )
+    return numbers
 
 
 def _check_level(level: str) -> None:
@@ -218,7 +239,28 @@ def _check_level(level: str) -> None:
         raise ValueError(f"level must be one of {LEVELS}; got {level!r}.")
 
 
-def krippendorff_alpha(long_df: pd.DataFrame, *, level: Level = "nominal") -> float:
+def _coded(long_df: pd.DataFrame, level: Level, order: Sequence | None) -> CodedAnswers:
+    """Checked, coded answers; ordinal alpha on labels without a scale is refused."""
+    _check_level(level)
+    answers = as_long(long_df)
+    if order is not None:
+        answers = with_order(answers, order)
+    coded = code_answers(answers)
+    if level == "ordinal" and not coded.ordered:
+        shown = ", ".join(repr(v) for v in coded.labels[:4])
+        raise ValueError(
+            f"level='ordinal' needs the labels' order, but they ({shown}, ...) are text "
+            "with none. Give it as order=[lowest, ..., highest] (or order=nbl.Rating(...)), "
+            "or make the label column an ordered categorical: pd.Categorical(labels, "
+            "categories=[lowest, ..., highest], ordered=True). Numbers and numeric strings "
+            "are ordered by value."
+        )
+    return coded
+
+
+def krippendorff_alpha(
+    long_df: pd.DataFrame, *, level: Level = "nominal", order: Sequence | None = None
+) -> float:
     """Krippendorff's alpha, computed through the coincidence matrix.
 
     Items may have any number of answers; items with fewer than two answers carry no
@@ -229,18 +271,27 @@ def krippendorff_alpha(long_df: pd.DataFrame, *, level: Level = "nominal") -> fl
     long_df : DataFrame
         One row per answer with columns ``item_key``, ``annotator`` and ``label``.
     level : {"nominal", "ordinal", "interval"}
-        Level of measurement of the labels. "ordinal" uses the labels' sort order;
-        "interval" needs numeric labels.
+        Level of measurement of the labels. "ordinal" uses the scale's order: ``order=``,
+        else an ordered categorical's categories, else numbers (numeric strings count as
+        numbers) by value; text labels with none of these are refused. "interval" needs
+        numbers or numeric strings.
+    order : sequence or nbl.Rating, optional
+        The labels from lowest to highest, e.g. ``["rude", "neutral", "polite"]`` or the
+        labeller's ``nbl.Rating``; every label must be in it.
 
     Returns
     -------
     float
         Alpha: 1 is perfect agreement, 0 agreement at chance level; NaN when only one
         value occurs among the items with two or more answers.
+
+    Raises
+    ------
+    ValueError
+        For ``level="ordinal"`` on text labels with no order (the message says how to give
+        it), and ``level="interval"`` on labels that are not numbers.
     """
-    _check_level(level)
-    coded = code_answers(as_long(long_df))
-    return _alpha(coded, level)
+    return _alpha(_coded(long_df, level, order), level)
 
 
 def _alpha(coded: CodedAnswers, level: Level) -> float:
@@ -356,7 +407,11 @@ class AgreementReport:
 
 
 def agreement_report(
-    long_df: pd.DataFrame, *, level: Level = "nominal", min_common: int = 10
+    long_df: pd.DataFrame,
+    *,
+    level: Level = "nominal",
+    min_common: int = 10,
+    order: Sequence | None = None,
 ) -> AgreementReport:
     """Summarise agreement among annotators overall, per label and per annotator.
 
@@ -365,16 +420,23 @@ def agreement_report(
     long_df : DataFrame
         One row per answer with columns ``item_key``, ``annotator`` and ``label``.
     level : {"nominal", "ordinal", "interval"}
-        Level of measurement for Krippendorff's alpha.
+        Level of measurement for Krippendorff's alpha (see :func:`krippendorff_alpha`).
     min_common : int
         Fewest shared items for a pairwise kappa.
+    order : sequence or nbl.Rating, optional
+        The labels from lowest to highest, as for :func:`krippendorff_alpha`.
 
     Returns
     -------
     AgreementReport
+
+    Raises
+    ------
+    ValueError
+        For ``level="ordinal"`` on text labels with no order (the message says how to give
+        it).
     """
-    _check_level(level)
-    coded = code_answers(as_long(long_df))
+    coded = _coded(long_df, level, order)
     notes: list[str] = []
     counts = coded.counts
     try:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from nb_label.events import active
 from nb_label.quality.agreement import AgreementReport, agreement_report
-from nb_label.quality.consensus import dawid_skene, majority_vote
+from nb_label.quality.consensus import MAX_ITER, TOL, dawid_skene, majority_vote
 
 
 def source_events(source: Any, *, dataset: str | None = None) -> pd.DataFrame | None:
@@ -91,6 +91,7 @@ def agreement(
     dataset: str | None = None,
     level: str | None = None,
     min_common: int = 10,
+    order: Any = None,
 ) -> AgreementReport:
     """How far annotators agree: ``.overall``, ``.per_label``, ``.per_annotator``, ``.pairwise``.
 
@@ -104,15 +105,20 @@ def agreement(
         The dataset's name, when ``source`` is a store.
     level : {"nominal", "ordinal", "interval"}, optional
         By default ``"ordinal"`` for a labeller whose answers are ratings (the steps in the
-        scale's order) and ``"nominal"`` otherwise.
+        scale's order) and ``"nominal"`` otherwise. On a long DataFrame, ordinal and
+        interval alpha take the order from ``order=``, an ordered categorical label column,
+        or numbers (numeric strings count as numbers).
     min_common : int, default 10
         Fewest items two annotators must share for a pairwise figure.
+    order : sequence or nbl.Rating, optional
+        The labels from lowest to highest, for a long DataFrame of text labels.
 
     Raises
     ------
     ValueError
         For multi-label, number and caption labellers (not supported: compare one label at
-        a time from ``annotations["label=<name>"]`` instead).
+        a time from ``annotations["label=<name>"]`` instead), and for ``level="ordinal"``
+        on text labels whose order is not given (the message says how to give it).
     """
     from nb_label.store import Store
 
@@ -136,8 +142,9 @@ def agreement(
     labels = long_labels(source, dataset=dataset)
     if kind == "rating":
         level = level or "ordinal"
-        labels = _ranked(labels, scale)
-    return agreement_report(labels, level=level or "nominal", min_common=min_common)
+        if order is None:  # a given order names the steps themselves
+            labels = _ranked(labels, scale)
+    return agreement_report(labels, level=level or "nominal", min_common=min_common, order=order)
 
 
 def _stored_answer(store: Any, dataset: str) -> dict:
@@ -160,23 +167,60 @@ def _ranked(labels: pd.DataFrame, scale: list) -> pd.DataFrame:
 
 
 def consensus(
-    source: Any, *, dataset: str | None = None, method: str = "majority"
+    source: Any,
+    *,
+    dataset: str | None = None,
+    method: str = "majority",
+    max_iter: int | None = None,
+    tol: float | None = None,
 ) -> pd.DataFrame:
     """One label per item with a confidence, by ``"majority"`` vote or ``"dawid_skene"``.
 
     Items with a review decision (see :class:`nb_label.Review`) take the decided label with
     confidence 1.0; the column ``method`` says ``"review"`` for them and the algorithm's name
-    for the others. For Dawid–Skene the per-annotator quality estimates are in
-    ``result.attrs["annotators"]``.
+    for the others.
+
+    Parameters
+    ----------
+    source : Labeller, Store or DataFrame
+        Whose answers to combine: a labeller, a store with ``dataset=`` (the dataset's
+        name), or a long DataFrame (``item_key``, ``annotator``, ``label``).
+    dataset : str, optional
+        With a store: which of its datasets.
+    method : {"majority", "dawid_skene"}
+        A plain vote, or Dawid and Skene's EM, which weighs each annotator by their
+        estimated confusion matrix.
+    max_iter : int, optional
+        Most EM iterations for ``"dawid_skene"`` (default 500); a UserWarning says when
+        they ran out before convergence.
+    tol : float, optional
+        Relative log-likelihood gain below which EM stops (default 1e-6).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``item_key``: ``label``, ``confidence`` and ``method`` (plus
+        ``n_answers`` and ``tie`` for a vote). For Dawid–Skene, ``.attrs`` reports the fit:
+        ``n_iter`` (iterations run), ``converged``, ``log_likelihood``, ``max_iter``,
+        ``tol``, and ``annotators`` (the per-annotator quality estimates, see
+        :func:`nb_label.quality.dawid_skene`).
     """
     if method not in ("majority", "dawid_skene"):
         raise ValueError(f"method must be 'majority' or 'dawid_skene', not {method!r}")
+    if method == "majority" and (max_iter is not None or tol is not None):
+        raise ValueError(
+            "max_iter and tol tune the EM of method='dawid_skene'; a majority vote has none"
+        )
     events = source_events(source, dataset=dataset)
     answers = source if events is None else _current_labels(events)
     if method == "majority":
         items = majority_vote(answers)
     else:
-        items, annotators = dawid_skene(answers)
+        items, annotators = dawid_skene(
+            answers,
+            max_iter=MAX_ITER if max_iter is None else max_iter,
+            tol=TOL if tol is None else tol,
+        )
         items.attrs["annotators"] = annotators
     items["method"] = method
     if events is not None:

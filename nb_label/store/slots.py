@@ -13,7 +13,7 @@ serialises writers with ``BEGIN IMMEDIATE``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -48,13 +48,25 @@ def ensure(connection: Connection, dataset: str, item_keys: Sequence[str], overl
         # Annotators opening a new dataset at once: one creates the slots, the others wait for
         # it and then find them (instead of each inserting thousands of conflicting rows).
         connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(dataset))))
-    count = (
-        select(func.count())
-        .select_from(_slots)
-        .where(_slots.c.dataset == dataset, _slots.c.slot < overlap)
-    )
-    have = connection.execute(count).scalar_one()
-    if have >= len(item_keys) * overlap:
+    keys = list(dict.fromkeys(item_keys))
+
+    def count() -> int:
+        # Only these items' slots: another annotator's subset (where=) may have made others.
+        return sum(
+            connection.execute(
+                select(func.count())
+                .select_from(_slots)
+                .where(
+                    _slots.c.dataset == dataset,
+                    _slots.c.slot < overlap,
+                    _slots.c.item_key.in_(chunk),
+                )
+            ).scalar_one()
+            for chunk in _chunks(keys)
+        )
+
+    have = count()
+    if have >= len(keys) * overlap:
         return 0
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
@@ -63,7 +75,7 @@ def ensure(connection: Connection, dataset: str, item_keys: Sequence[str], overl
     statement = dialect_insert(_slots).on_conflict_do_nothing()
     rows = [
         {"dataset": dataset, "item_key": key, "slot": slot, "done": False}
-        for key in item_keys
+        for key in keys
         for slot in range(overlap)
     ]
     for chunk in _chunks(rows, 5000):
@@ -73,7 +85,7 @@ def ensure(connection: Connection, dataset: str, item_keys: Sequence[str], overl
         # (seen: 0.8 ms instead of 0.05 ms per lookup until autovacuum got round to it).
         connection.exec_driver_sql("ANALYZE slots")
     # Counted again: drivers do not all report rows inserted by a batch.
-    return connection.execute(count).scalar_one() - have
+    return count() - have
 
 
 def claim(
@@ -87,8 +99,14 @@ def claim(
     overlap: int,
     now: dt.datetime,
     until: dt.datetime,
+    wanted: Callable[[Connection, Mapping[str, int]], Mapping[str, int]] | None = None,
 ) -> tuple[list[str], set[str]]:
     """Lease up to ``n`` of ``candidates`` (in their order) to ``annotator``.
+
+    An item is offered while fewer annotators answered or hold it than it wants: ``overlap``
+    for every item, or, with ``wanted``, what ``wanted(connection, done)`` says in this
+    transaction for each candidate given ``done`` (item key -> answers so far); ``overlap``
+    is then the number of slots each item has (see :mod:`nb_label.adaptive`).
 
     Returns
     -------
@@ -119,6 +137,8 @@ def claim(
     by_key: dict[str, list] = {}
     for row in rows:
         by_key.setdefault(row.item_key, []).append(row)
+    done = {key: sum(r.done for r in by_key.get(key, [])) for key in candidates}
+    targets = dict.fromkeys(candidates, overlap) if wanted is None else wanted(connection, done)
     granted: list[str] = []
     closed: set[str] = set()
     renew_ids, take_ids = [], {}
@@ -140,9 +160,21 @@ def claim(
                 renew_ids.append(mine.id)
                 granted.append(key)
             continue
-        if item_slots and all(r.done for r in item_slots):
-            closed.add(key)
+        if item_slots and done[key] >= min(targets[key], len(item_slots)):
+            closed.add(key)  # answered by as many as it wants
             continue
+        held = sum(
+            not r.done
+            and r.annotator is not None
+            and r.leased_until is not None
+            and r.leased_until >= now
+            for r in item_slots
+        )
+        if done[key] + held >= targets[key]:
+            continue  # the answers it wants are being given: someone else's for now
+        # Always the lowest free slot: two claims that both judged the item open compete
+        # for one row (the lock below lets one have it), so adaptive overlap never opens
+        # two slots where it wanted one, even on PostgreSQL where claims run side by side.
         free = next(
             (
                 r

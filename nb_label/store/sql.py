@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from nb_label.errors import ClientIdConflict, RetractionRefused, StoreError
-from nb_label.store import encoding, engine, failures, guard, migrations, schema, slots
+from nb_label.store import current, encoding, engine, failures, guard, migrations, schema, slots
 from nb_label.store.schema import EVENT_COLUMNS
 
 # Names from the first draft of this module, still used by some callers.
@@ -457,6 +457,12 @@ class Store:
                     if attempt == 2:
                         raise
         raise AssertionError("unreachable")
+
+    def stored_labels(self, dataset: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        """Current labels (item key -> {annotator: label}) and gold labels (item key ->
+        label), keys and labels as stored JSON text; see :mod:`nb_label.store.current`."""
+        with self._translated_errors(), self._transaction(write=False) as connection:
+            return current.labels(connection, dataset), current.gold(connection, dataset)
 
     def reopen_slot(self, **kwargs) -> None:
         """Open an annotator's slot again after an undo."""
