@@ -19,8 +19,9 @@ items, with LogisticRegression on TF-IDF fitted on the training texts or on the 
 peer's strategy was fixed before the runs. The README's own code is run as written on the
 SMS training split (its loop unseeded, as in the README), and scored the same way.
 
-Requires the ``dev`` extra (modAL-python and small-text; small-text's scikit-learn
-strategies need no torch).
+Requires the ``bench`` extra, ``pip install -e ".[bench]"`` (modAL-python and small-text;
+small-text's scikit-learn strategies need no torch). Install it in a venv of its own, not
+the one the tests run in: small-text installs a top-level package named ``tests``.
 """
 
 from __future__ import annotations
