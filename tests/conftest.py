@@ -38,6 +38,8 @@ _NOT_CORE = [
     "test_plots.py",
     "quality/test_label_issues.py",
     "quality/test_agreement.py",
+    "quality/test_label_order.py",
+    "test_benchmark_readme.py",
 ]
 collect_ignore = _NOT_CORE if CORE_ONLY else []
 
