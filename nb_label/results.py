@@ -106,7 +106,9 @@ def _put(result: pd.DataFrame, column: str, values: pd.Series) -> None:
     if not len(values):
         return
     positions = result.index.get_indexer(values.index)
-    result.iloc[positions, result.columns.get_loc(column)] = values.to_numpy(dtype=object)
+    # A bool column takes bools: pandas 2 warns (and will refuse) objects set into it.
+    dtype = bool if result[column].dtype == bool else object
+    result.iloc[positions, result.columns.get_loc(column)] = values.to_numpy(dtype=dtype)
 
 
 def _finish(result: pd.DataFrame) -> pd.DataFrame:

@@ -312,3 +312,17 @@ def test_multiindex_and_boolean_keys_label_export_and_reopen(db, tmp_path, index
     with nbl.Labeller(df, show="text", labels=["x", "y"], store=db, annotator="ana") as lab:
         assert lab.annotations["label"].tolist()[0] == "x"
         assert lab.current != first
+
+
+def test_annotations_of_flagged_items_set_no_incompatible_dtype(tmp_path):
+    import warnings
+
+    df = pd.DataFrame({"text": ["a", "b", "c"]})
+    with nbl.Labeller(df, show="text", labels=["x", "y"], store=tmp_path / "f.db") as lab:
+        lab.flag(note="unsure")
+        lab.label("x")
+        with warnings.catch_warnings():
+            # pandas 2.2 warned here, setting objects into the bool `flagged` column
+            warnings.simplefilter("error", FutureWarning)
+            frame = lab.annotations
+    assert frame["flagged"].dtype == bool and frame["flagged"].tolist() == [True, False, False]
