@@ -105,7 +105,8 @@ def fit_answer_model(
     if gold.empty:
         gold = pd.Series(dtype=object)
     answers = long_df.loc[:, ["item_key", "annotator", "label"]]
-    labels = pd.Index(pd.unique(pd.concat([answers["label"], gold], ignore_index=True)))
+    given = [part for part in (answers["label"], gold) if len(part)] or [answers["label"]]
+    labels = pd.Index(pd.unique(pd.concat(given, ignore_index=True)))
     n_labels = max(len(labels), 1)
     pseudo = _prior_counts(n_labels, prior_accuracy, prior_strength)
     default = pseudo / pseudo.sum(axis=1, keepdims=True)

@@ -198,7 +198,13 @@ def _reference(reference: Any, events: pd.DataFrame) -> tuple[Any, str]:
         known = gold_from_events(events)
     if reference in (None, "review"):
         decided = decisions_from_events(events)["label"]
-        known = pd.concat([known[~known.index.isin(decided.index)], decided])
+        kept = known[~known.index.isin(decided.index)]
+        # concat of an empty part: pandas 2 warns its dtype will count in a later version
+        known = (
+            pd.concat([kept, decided])
+            if len(kept) and len(decided)
+            else (decided if len(decided) else kept)
+        )
     if reference in ("gold", "review") or (reference is None and len(known)):
         names = {"gold": "gold items", "review": "review decisions"}
         return _lookup(known), names.get(reference, "gold items and review decisions")
