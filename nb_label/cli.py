@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import pandas as pd
 
@@ -27,10 +26,10 @@ def _dataset(store, name: str | None) -> str:
 
 def _export(args: argparse.Namespace) -> None:
     from nb_label import pseudonyms
-    from nb_label.exporting import export
+    from nb_label.exporting import write_export
 
     with _open(args.store) as store:
-        path = export(
+        path, rows = write_export(
             store,
             args.output,
             shape=args.shape,
@@ -38,25 +37,10 @@ def _export(args: argparse.Namespace) -> None:
             pseudonymise=args.pseudonymise,
             notes=not args.no_notes,
         )
-    rows = _rows_in(path)
     what = "one per event" if args.shape == "events" else "one per item and annotator"
     print(f"{rows:,} rows written to {path} ({what})")
     if args.pseudonymise and not args.no_notes:
         print(pseudonyms.NOTES_KEPT)
-
-
-def _rows_in(path: Path) -> int:
-    """The rows of an exported file, read back as a reader would."""
-    import pandas as pd
-
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(path).metadata.num_rows
-    if suffix == ".csv":
-        return len(pd.read_csv(path))
-    return sum(1 for line in path.open(encoding="utf-8") if line.strip())
 
 
 def _stats(args: argparse.Namespace) -> None:

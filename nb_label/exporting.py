@@ -58,6 +58,21 @@ def export(
     pathlib.Path
         The file written.
     """
+    return write_export(
+        target, path, shape=shape, dataset=dataset, pseudonymise=pseudonymise, notes=notes
+    )[0]
+
+
+def write_export(
+    target: Any,
+    path: str | os.PathLike,
+    *,
+    shape: str = "items",
+    dataset: str | None = None,
+    pseudonymise: bool = False,
+    notes: bool = True,
+) -> tuple[Path, int]:
+    """:func:`export`, returning the file written and how many rows it holds."""
     from nb_label.results import write_frame
 
     if shape not in SHAPES:
@@ -75,9 +90,8 @@ def export(
         frame = pseudonyms.pseudonymise(frame, _store_of(target).secret(pseudonyms.KEY_NAME))
     if not notes:
         frame = without_free_text(frame)
-    if shape == "events":
-        return write_frame(frame, path, index_name=None)
-    return write_frame(frame, path, index_name="item_key")
+    index_name = None if shape == "events" else "item_key"
+    return write_frame(frame, path, index_name=index_name), len(frame)
 
 
 def _store_of(target: Any) -> Any:
@@ -130,11 +144,13 @@ def item_rows(events: pd.DataFrame) -> pd.DataFrame:
     from nb_label._keys import decode_key
     from nb_label.results import active_answers, annotations_frame
 
-    answers = active_answers(events)
     frames = []
-    for annotator, theirs in answers.groupby("annotator", sort=True):
-        keys = list(dict.fromkeys(decode_key(k) for k in theirs["item_key"]))
-        frame = annotations_frame(events[events["annotator"] == annotator], pd.Index(keys))
+    for annotator, theirs in events.groupby("annotator", sort=True):
+        answered = active_answers(theirs)["item_key"]
+        if answered.empty:
+            continue
+        keys = list(dict.fromkeys(decode_key(k) for k in answered))
+        frame = annotations_frame(theirs, pd.Index(keys))
         frame["annotator"] = annotator
         frames.append(frame)
     if not frames:

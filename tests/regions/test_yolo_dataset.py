@@ -37,7 +37,8 @@ def labelled(tmp_path: Path):
 
 
 def test_the_dataset_holds_its_images_and_a_complete_data_yaml(labelled, tmp_path):
-    yaml = pytest.importorskip("yaml")  # PyYAML, as YOLO tools read the file
+    # PyYAML, as YOLO tools read the file
+    yaml = pytest.importorskip("yaml", reason="PyYAML comes with the dev install")
     written = labelled.to_yolo(tmp_path / "yolo")
     folder = tmp_path / "yolo"
     data = yaml.safe_load((folder / "data.yaml").read_text())
